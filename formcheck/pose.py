@@ -1,0 +1,126 @@
+"""Pose estimation over MediaPipe's Tasks ``PoseLandmarker``.
+
+Two modes share one class:
+- ``video``: synchronous, for files. Timestamps come from the clip's real presentation times,
+  so the tracker's temporal smoothing is right even for variable-frame-rate phone clips.
+- ``live``: for the webcam. Same synchronous call, with timestamps from the frames' arrival,
+  because a webcam callback must return the frame it was given.
+
+Always close the estimator (``with PoseEstimator(...) as pose``): the landmarker's ``__del__``
+raises at interpreter exit otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import mediapipe as mp
+import numpy as np
+from mediapipe.tasks.python import BaseOptions, vision
+
+from formcheck.pose_types import PoseFrame
+from formcheck.video_io import VideoFrame
+
+MODEL_ENV_VAR = "FORMCHECK_POSE_MODEL"
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pose_landmarker_full.task"
+
+
+def default_model_path() -> Path:
+    """The bundled model, unless FORMCHECK_POSE_MODEL points at another ``.task`` file."""
+    return Path(os.environ.get(MODEL_ENV_VAR, DEFAULT_MODEL))
+
+
+class PoseModelError(Exception):
+    """The pose model file is missing or unusable; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    model_path: Path | None = None
+    mode: Literal["video", "live"] = "video"
+    # Two poses so that a second person in view can be reported instead of silently mixed in.
+    num_poses: int = 2
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+class PoseEstimator:
+    """Frames in, typed ``PoseFrame`` out, one at a time (the streaming contract)."""
+
+    def __init__(self, settings: PoseSettings | None = None) -> None:
+        self.settings = settings or PoseSettings()
+        model_path = Path(self.settings.model_path or default_model_path())
+        if not model_path.is_file():
+            raise PoseModelError(
+                f"Pose model not found at {model_path}. Run `python models/build_pose_model.py` "
+                f"or set {MODEL_ENV_VAR} to a pose_landmarker .task file."
+            )
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=self.settings.num_poses,
+            min_pose_detection_confidence=self.settings.min_detection_confidence,
+            min_pose_presence_confidence=self.settings.min_presence_confidence,
+            min_tracking_confidence=self.settings.min_tracking_confidence,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise PoseModelError(f"Could not load the pose model {model_path.name}: {exc}") from exc
+        self._last_ms = -1
+
+    def process(self, image: np.ndarray, timestamp_s: float) -> PoseFrame:
+        """Estimate the pose in one upright RGB uint8 frame."""
+        # The landmarker needs strictly increasing integer milliseconds.
+        ms = max(int(round(timestamp_s * 1000)), self._last_ms + 1)
+        self._last_ms = ms
+        mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+        result = self._landmarker.detect_for_video(mp_image, ms)
+        height, width = image.shape[:2]
+        return to_pose_frame(result, timestamp_s, (width, height))
+
+    def process_frames(self, frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame, PoseFrame]]:
+        for frame in frames:
+            yield frame, self.process(frame.image, frame.timestamp_s)
+
+    def close(self) -> None:
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def to_pose_frame(result: vision.PoseLandmarkerResult, timestamp_s: float, image_size: tuple[int, int]) -> PoseFrame:
+    """Convert a Tasks result, keeping the most prominent (largest) person."""
+    if not result.pose_landmarks:
+        return PoseFrame.empty(timestamp_s, image_size)
+    people = [
+        np.array([[p.x, p.y, p.z, p.visibility or 0.0, p.presence or 0.0] for p in person], dtype=np.float32)
+        for person in result.pose_landmarks
+    ]
+    areas = [_bbox_area(p) for p in people]
+    best = int(np.argmax(areas))
+    world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[best]], dtype=np.float32)
+    return PoseFrame(
+        timestamp_s=timestamp_s,
+        image_size=image_size,
+        landmarks=people[best],
+        world=world,
+        num_people=len(people),
+    )
+
+
+def _bbox_area(landmarks: np.ndarray) -> float:
+    xy = np.clip(landmarks[:, :2], 0.0, 1.0)
+    span = xy.max(axis=0) - xy.min(axis=0)
+    return float(span[0] * span[1])
