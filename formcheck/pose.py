@@ -22,6 +22,7 @@ import mediapipe as mp
 import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
+from formcheck.errors import UserError
 from formcheck.pose_types import PoseFrame
 from formcheck.video_io import VideoFrame
 
@@ -34,7 +35,7 @@ def default_model_path() -> Path:
     return Path(os.environ.get(MODEL_ENV_VAR, DEFAULT_MODEL))
 
 
-class PoseModelError(Exception):
+class PoseModelError(UserError):
     """The pose model file is missing or unusable; the message is meant for the user."""
 
 

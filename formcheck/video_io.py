@@ -15,10 +15,12 @@ from pathlib import Path
 import av
 import numpy as np
 
+from formcheck.errors import UserError
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
 
 
-class VideoInputError(Exception):
+class VideoInputError(UserError):
     """The input cannot be read as a video or image; the message is meant for the user."""
 
 
