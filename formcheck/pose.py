@@ -12,7 +12,9 @@ raises at interpreter exit otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,10 +72,12 @@ class PoseEstimator:
             min_tracking_confidence=self.settings.min_tracking_confidence,
         )
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+            with quiet_native_logs():
+                self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise PoseModelError(f"Could not load the pose model {model_path.name}: {exc}") from exc
         self._last_ms = -1
+        self._frames_seen = 0
 
     def process(self, image: np.ndarray, timestamp_s: float) -> PoseFrame:
         """Estimate the pose in one upright RGB uint8 frame."""
@@ -81,7 +85,12 @@ class PoseEstimator:
         ms = max(int(round(timestamp_s * 1000)), self._last_ms + 1)
         self._last_ms = ms
         mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
-        result = self._landmarker.detect_for_video(mp_image, ms)
+        if self._frames_seen == 0:  # the first call logs a LiteRT memory-alignment warning
+            with quiet_native_logs():
+                result = self._landmarker.detect_for_video(mp_image, ms)
+        else:
+            result = self._landmarker.detect_for_video(mp_image, ms)
+        self._frames_seen += 1
         height, width = image.shape[:2]
         return to_pose_frame(result, timestamp_s, (width, height))
 
@@ -91,7 +100,8 @@ class PoseEstimator:
 
     def close(self) -> None:
         if self._landmarker is not None:
-            self._landmarker.close()
+            with quiet_native_logs():
+                self._landmarker.close()
             self._landmarker = None
 
     def __enter__(self) -> PoseEstimator:
@@ -99,6 +109,26 @@ class PoseEstimator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def quiet_native_logs() -> Iterator[None]:
+    """Silence LiteRT/MediaPipe C++ start-up chatter, which writes straight to file descriptor 2."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # no real stderr (e.g. under some test runners)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
 
 
 def to_pose_frame(result: vision.PoseLandmarkerResult, timestamp_s: float, image_size: tuple[int, int]) -> PoseFrame:

@@ -24,7 +24,7 @@ class PoseFrame:
         when a joint is out of frame), z (MediaPipe's relative depth, same scale as x),
         visibility and presence in [0, 1]. ``None`` when no person was detected.
     world: (33, 3) float32 — metres, origin between the hips, MediaPipe's world axes.
-        ``None`` when no person was detected.
+        ``None`` when no person was detected, or when the source (another tool's track) had none.
     timestamp_s: presentation time of the frame in seconds from the start of the clip.
     image_size: (width, height) in pixels of the (rotation-corrected) frame.
     num_people: how many people the model found; the landmarks are the most prominent one's.
@@ -37,8 +37,8 @@ class PoseFrame:
     num_people: int = 0
 
     def __post_init__(self) -> None:
-        if (self.landmarks is None) != (self.world is None):
-            raise ValueError("landmarks and world must both be set or both be None")
+        if self.landmarks is None and self.world is not None:
+            raise ValueError("world landmarks without image landmarks")
         if self.landmarks is not None and self.landmarks.shape != (NUM_LANDMARKS, 5):
             raise ValueError(f"landmarks must be (33, 5), got {self.landmarks.shape}")
         if self.world is not None and self.world.shape != (NUM_LANDMARKS, 3):

@@ -1,0 +1,71 @@
+"""File path of the streaming pipeline: video frames → pose frames, one at a time.
+
+Decoding runs a few frames ahead in a background thread and the annotated video is
+encoded behind, so a file costs little more than the model itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from formcheck.annotate import draw_skeleton
+from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
+from formcheck.pose_types import PoseFrame
+from formcheck.streams import BackgroundSink, prefetch
+from formcheck.track import Track
+from formcheck.video_io import VideoFrame, VideoWriter, probe, read_frames
+
+ProgressCallback = Callable[[int, int | None], None]
+
+
+def iter_pose(
+    video_path: str | Path,
+    settings: PoseSettings | None = None,
+    progress: bool | ProgressCallback = False,
+) -> Iterator[tuple[VideoFrame, PoseFrame]]:
+    """Yield each decoded frame with its pose. ``progress``: True for a terminal bar, or a callback(done, total)."""
+    info = probe(video_path)
+    bar = tqdm(total=info.frame_count, unit="frame", desc="pose", disable=progress is not True, leave=False)
+    callback = progress if callable(progress) else None
+    with PoseEstimator(settings) as estimator, bar:
+        for done, frame in enumerate(prefetch(read_frames(video_path)), start=1):
+            yield frame, estimator.process(frame.image, frame.timestamp_s)
+            bar.update(1)
+            if callback:
+                callback(done, info.frame_count)
+
+
+def track_from_video(
+    video_path: str | Path,
+    annotated_path: str | Path | None = None,
+    settings: PoseSettings | None = None,
+    progress: bool | ProgressCallback = False,
+    draw: Callable[[np.ndarray, PoseFrame], np.ndarray] = draw_skeleton,
+) -> Track:
+    """Run the model over a whole clip; optionally write an H.264 video with ``draw`` applied."""
+    info = probe(video_path)
+    frames: list[PoseFrame] = []
+    writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
+    sink = BackgroundSink(writer.write) if writer else None
+    try:
+        for video_frame, pose in iter_pose(video_path, settings, progress):
+            frames.append(pose)
+            if sink:
+                sink.put(draw(video_frame.image, pose))
+    finally:
+        if sink:
+            sink.close()
+        if writer:
+            writer.close()
+    model = Path((settings.model_path if settings else None) or default_model_path()).name
+    return Track(
+        frames=frames,
+        image_size=(info.width, info.height),
+        fps=info.fps,
+        source=Path(video_path).name,
+        model=model,
+    )
