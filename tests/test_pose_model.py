@@ -1,0 +1,147 @@
+"""The real MediaPipe model on real frames of a person drawn at known joint positions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from formcheck.landmarks import Landmark
+from formcheck.pose import PoseEstimator, PoseModelError, PoseSettings
+from formcheck.track import Track
+from formcheck.video_io import VideoWriter
+from tests.drawn_figure import JOINTS, SIZE, draw_person
+
+BACKGROUND = (214, 220, 206)
+# BlazePose joint centres differ from where a drawing puts them by a few pixels; 3% of the
+# image height is the project's accuracy target (issue 3) and far below what would move an angle.
+TOLERANCE = 0.03
+
+
+def _errors(pose, expected: dict[str, tuple[float, float]], height: int) -> dict[str, float]:
+    pixels = pose.pixels()
+    return {name: float(np.hypot(*(pixels[Landmark[name.upper()]] - xy))) / height for name, xy in expected.items()}
+
+
+def _settle(estimator: PoseEstimator, image: np.ndarray, frames: int = 4):
+    """A few frames of the same image, as in a video, so tracking has started."""
+    return [estimator.process(image, i / 30) for i in range(frames)]
+
+
+def test_standing_figure_landmarks_match_drawn_joints():
+    with PoseEstimator() as estimator:
+        poses = _settle(estimator, draw_person())
+    assert all(p.detected for p in poses)
+    errors = _errors(poses[-1], JOINTS, SIZE[1])
+    assert max(errors.values()) < TOLERANCE, errors
+    assert poses[-1].world is not None and poses[-1].world.shape == (33, 3)
+    # world landmarks are metres: an adult's hip-to-ankle distance is well under 1.2 m
+    leg = np.linalg.norm(poses[-1].world[Landmark.LEFT_HIP] - poses[-1].world[Landmark.LEFT_ANKLE])
+    assert 0.4 < leg < 1.2
+
+
+@pytest.mark.parametrize("turns", [1, 3], ids=["head-left", "head-right"])
+def test_lying_figure_is_found_with_the_same_accuracy(turns):
+    width, height = SIZE
+    upright = draw_person()
+    lying = np.ascontiguousarray(np.rot90(upright, turns))  # now width x height becomes height x width
+    canvas = np.full((width, height + 160, 3), BACKGROUND, np.uint8)
+    canvas[:, 80 : 80 + height] = lying
+
+    def moved(x: float, y: float) -> tuple[float, float]:
+        nx, ny = (y, width - 1 - x) if turns == 1 else (height - 1 - y, x)
+        return nx + 80, ny
+
+    expected = {name: moved(*xy) for name, xy in JOINTS.items()}
+    with PoseEstimator() as estimator:
+        poses = _settle(estimator, canvas)
+    assert all(p.detected for p in poses)
+    errors = _errors(poses[-1], expected, canvas.shape[0])
+    # hips and knees are what formcheck scores; allow the drawn ankles a little more
+    assert max(errors[k] for k in errors if "ankle" not in k) < TOLERANCE, errors
+    assert max(errors.values()) < 0.045, errors
+
+
+def test_empty_scene_is_an_explicit_no_person():
+    with PoseEstimator() as estimator:
+        poses = _settle(estimator, np.full((480, 640, 3), BACKGROUND, np.uint8))
+    assert not any(p.detected for p in poses)
+    assert poses[-1].landmarks is None and poses[-1].num_people == 0
+
+
+def test_two_people_are_counted():
+    person = draw_person()
+    with PoseEstimator() as estimator:
+        poses = _settle(estimator, np.concatenate([person, person[:, ::-1]], axis=1))
+    assert poses[-1].num_people == 2
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(PoseModelError, match="not found"):
+        PoseEstimator(PoseSettings(model_path=tmp_path / "none.task"))
+
+
+def test_cli_writes_track_and_playable_annotated_video(tmp_path):
+    clip = tmp_path / "person.mp4"
+    person = draw_person()
+    with VideoWriter(clip, fps=15) as writer:
+        for i in range(12):
+            writer.write(np.roll(person, i * 2, axis=1))  # drifts right 2 px per frame
+    track_path, annotated = tmp_path / "track.json", tmp_path / "annotated.mp4"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "formcheck.cli",
+            "pose",
+            str(clip),
+            "--out",
+            str(track_path),
+            "--annotated",
+            str(annotated),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    track = Track.load(track_path)
+    assert len(track.frames) == 12 and track.detection_rate == 1.0
+    hip_x = [f.pixel(Landmark.LEFT_HIP)[0] for f in track.frames]
+    assert hip_x[-1] - hip_x[0] == pytest.approx(22, abs=6)  # follows the drift
+
+    import av
+
+    with av.open(str(annotated)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    assert len(frames) == 12 and frames[0].shape == (640, 480, 3)
+    # the skeleton is drawn: the annotated frame differs from the source near the left hip
+    x, y = (int(v) for v in track.frames[0].pixel(Landmark.LEFT_HIP))
+    patch = (slice(y - 6, y + 6), slice(x - 6, x + 6))
+    assert np.abs(frames[0][patch].astype(int) - person[patch].astype(int)).mean() > 20
+
+
+@pytest.mark.parametrize(
+    "name,content,message",
+    [("missing.mp4", None, "not found"), ("empty.mov", b"", "empty"), ("notes.mp4", b"hello " * 100, "not a video")],
+)
+def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    done = subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", "pose", str(path), "--out", str(tmp_path / "t.json"), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert not (tmp_path / "t.json").exists()
