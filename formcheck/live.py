@@ -1,0 +1,92 @@
+"""Live coaching: the same streaming analyzer as the file path, fed from a webcam callback.
+
+streamlit-webrtc calls ``LiveCoach.process`` on its own worker thread, where ``st.*`` and
+session state are off limits. The coach therefore keeps everything the page needs behind a
+lock, and the page polls ``snapshot()`` from the script thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+import numpy as np
+
+from formcheck.pose import PoseEstimator, PoseSettings
+from formcheck.pose_types import PoseFrame
+
+State = TypeVar("State")
+
+
+class StreamingAnalyzer(Protocol[State]):
+    def update(self, pose: PoseFrame) -> State: ...
+
+
+# A webcam that delivers nothing for this long has stopped (unplugged, covered, tab hidden).
+STALL_AFTER_S = 2.0
+
+
+@dataclass(frozen=True)
+class LiveSnapshot(Generic[State]):
+    state: State | None
+    frames: int
+    seconds_since_frame: float | None  # None before the first frame
+    fps: float
+
+    @property
+    def stalled(self) -> bool:
+        return self.seconds_since_frame is not None and self.seconds_since_frame > STALL_AFTER_S
+
+
+class LiveCoach(Generic[State]):
+    """Pose + analysis + overlay for one live session; safe to call from the webcam thread."""
+
+    def __init__(
+        self,
+        analyzer: StreamingAnalyzer[State],
+        draw: Callable[[np.ndarray, PoseFrame, State], np.ndarray],
+        settings: PoseSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._estimator = PoseEstimator(settings or PoseSettings(mode="live"))
+        self._analyzer = analyzer
+        self._draw = draw
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._start: float | None = None
+        self._last_arrival: float | None = None
+        self._frame_times: list[float] = []
+        self._state: State | None = None
+        self._frames = 0
+
+    def process(self, image: np.ndarray, timestamp_s: float | None = None) -> np.ndarray:
+        """Analyse one RGB frame and return it annotated. ``timestamp_s`` defaults to arrival time."""
+        now = self._clock()
+        with self._lock:
+            if self._start is None:
+                self._start = now
+            t = now - self._start if timestamp_s is None else timestamp_s
+            pose = self._estimator.process(image, t)
+            state = self._analyzer.update(pose)
+            self._state = state
+            self._frames += 1
+            self._last_arrival = now
+            self._frame_times = [*self._frame_times[-29:], now]
+        return self._draw(image, pose, state)
+
+    def snapshot(self) -> LiveSnapshot[State]:
+        with self._lock:
+            since = None if self._last_arrival is None else self._clock() - self._last_arrival
+            times = self._frame_times
+            fps = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
+            return LiveSnapshot(self._state, self._frames, since, fps)
+
+    def finish(self) -> Any:
+        """Close the model and return the analyzer's session result, if it has one."""
+        with self._lock:
+            self._estimator.close()
+            finish = getattr(self._analyzer, "finish", None)
+            return finish() if finish else None
