@@ -39,14 +39,20 @@ def iter_pose(
                 callback(done, info.frame_count)
 
 
-def track_from_video(
+FrameHandler = Callable[[VideoFrame, PoseFrame], np.ndarray]
+
+
+def run_video(
     video_path: str | Path,
+    on_frame: FrameHandler,
     annotated_path: str | Path | None = None,
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
-    draw: Callable[[np.ndarray, PoseFrame], np.ndarray] = draw_skeleton,
 ) -> Track:
-    """Run the model over a whole clip; optionally write an H.264 video with ``draw`` applied."""
+    """Pose every frame, call ``on_frame`` (which returns the picture to write), and return the track.
+
+    The annotated video, when asked for, is H.264 and encoded on a background thread.
+    """
     info = probe(video_path)
     frames: list[PoseFrame] = []
     writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
@@ -54,8 +60,9 @@ def track_from_video(
     try:
         for video_frame, pose in iter_pose(video_path, settings, progress):
             frames.append(pose)
+            picture = on_frame(video_frame, pose)
             if sink:
-                sink.put(draw(video_frame.image, pose))
+                sink.put(picture)
     finally:
         if sink:
             sink.close()
@@ -68,4 +75,20 @@ def track_from_video(
         fps=info.fps,
         source=Path(video_path).name,
         model=model,
+    )
+
+
+def track_from_video(
+    video_path: str | Path,
+    annotated_path: str | Path | None = None,
+    settings: PoseSettings | None = None,
+    progress: bool | ProgressCallback = False,
+) -> Track:
+    """Run the model over a whole clip; optionally write an H.264 video with the skeleton drawn on."""
+    return run_video(
+        video_path,
+        lambda video_frame, pose: draw_skeleton(video_frame.image, pose),
+        annotated_path,
+        settings,
+        progress,
     )
