@@ -1,0 +1,144 @@
+"""What an exercise is, as data: landmarks, views, metrics, thresholds, faults and cues.
+
+The engine runs any ``ExerciseSpec``; adding an exercise means adding a module with one spec
+and its small metric functions, and registering it in ``exercises/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.analysis.body import Axes, Body
+from formcheck.analysis.reps import RepThresholds
+from formcheck.analysis.views import ViewSpec
+
+Metrics = dict[str, float]  # one frame's numbers; NaN = could not be computed
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A number the analyzer reports, and the camera views in which it is valid."""
+
+    key: str
+    label: str
+    unit: str  # "deg" or "cm"
+    views: frozenset[str]
+    meaning: str = ""  # plain words for docs and the report
+    # The rep's value of this metric; default: the median over the top of the rep.
+    rep_value: Callable[[RepWindow], float | None] | None = None
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """The smoothed samples of one rep, handed to fault functions.
+
+    ``top`` selects the samples of the top of the rep (the hold, or the moment of the peak
+    when there is no hold); ``move`` selects the whole movement from start to end.
+    """
+
+    t: np.ndarray
+    primary: np.ndarray
+    metrics: Mapping[str, np.ndarray]
+    top: np.ndarray  # bool mask
+    move: np.ndarray  # bool mask
+    peak_deg: float
+    baseline_deg: float
+    hold_s: float
+    side: str  # "left" | "right" | "both"
+    rest: Mapping[str, float]  # each metric's median at rest before the rep (NaN if unknown)
+
+    def at_top(self, key: str) -> np.ndarray:
+        v = self.metrics[key][self.top]
+        return v[np.isfinite(v)]
+
+    def during(self, key: str) -> np.ndarray:
+        v = self.metrics[key][self.move]
+        return v[np.isfinite(v)]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A fault's magnitude in one rep or frame (in the fault's unit) and the body side it names."""
+
+    magnitude: float
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """One form fault: how to measure it, when it counts, what to tell the patient.
+
+    ``threshold``: the magnitude above which the fault is flagged. ``severe``: the magnitude at
+    which it costs its full ``penalty`` of score points (see scoring.py). ``posture`` faults stop
+    the hold timer while present. ``cue`` may use {side} and {value}.
+    """
+
+    code: str
+    metric: str | None  # the metric it needs (for the view check); None = needs only the primary
+    threshold: float
+    severe: float
+    penalty: float
+    unit: str
+    cue: str
+    rep_reading: Callable[[RepWindow], Reading | None]
+    frame_reading: Callable[[Metrics, Metrics], Reading | None] | None = None  # (now, rest)
+    posture: bool = False
+
+    def cue_text(self, reading: Reading) -> str:
+        return self.cue.format(side=reading.side or "", value=reading.magnitude)
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    name: str
+    title: str  # "glute bridge"
+    required_joints: tuple[str, ...]  # visibility gate: at least one side of each must be seen
+    anterior: Callable[[Body, np.ndarray, np.ndarray], np.ndarray]  # (body, cranial, up): the front
+    floor_points: Callable[[Body], np.ndarray]  # (k, 3) world points resting on the floor
+    azimuth_reference: str  # "left" or "front": which body axis is +90° of camera azimuth
+    views: tuple[ViewSpec, ...]
+    recommended_views: tuple[str, ...]
+    primary: MetricSpec
+    metrics: tuple[MetricSpec, ...]  # secondary (pelvis etc.) metrics
+    measure: Callable[[Body, Axes, str | None], Metrics]  # (body, axes, view): "primary", "side", metrics
+    start_posture: Callable[[Metrics], str | None]  # None when in position, else a cue
+    not_this_exercise: str  # what we say when the clip never shows the start posture
+    reps: RepThresholds
+    faults: tuple[FaultSpec, ...]
+    unilateral: bool
+    hold_target_s: float  # prescription: seconds to hold at the top
+    reps_target: int  # prescription: reps per side (or in total for a bilateral exercise)
+    smoothing_keys: tuple[str, ...] = field(default=())  # extra per-frame series kept (posture)
+
+    def metric(self, key: str) -> MetricSpec:
+        for m in (self.primary, *self.metrics):
+            if m.key == key:
+                return m
+        raise KeyError(key)
+
+    def fault(self, code: str) -> FaultSpec:
+        for f in self.faults:
+            if f.code == code:
+                return f
+        raise KeyError(code)
+
+    def view(self, name: str) -> ViewSpec:
+        for v in self.views:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+
+def median_signed(values: np.ndarray) -> float | None:
+    """Median of finite values, or None when there are none."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else None
+
+
+def side_name(sign: float) -> str:
+    """+ = patient's left, - = right (the convention of the per-frame "side" metrics)."""
+    return "left" if sign > 0 else "right"

@@ -1,0 +1,227 @@
+"""Glute bridge: supine, knees bent, feet hip-width; lift the hips to a straight shoulder-hip-knee line.
+
+Seed article: "lift your hips up toward the ceiling ... your torso and legs should form a
+bridge between your feet and upper back. Hold this bridge for a few seconds". DESIGN.md §3:
+hip extension ~125° at rest to 170-180° at the top; pelvis level (hip line tilt > ~5-10° is a
+fault); knees neither collapsing in nor splaying; a hold at the top.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.analysis.body import SIDES, Axes, Body, anterior_up
+from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
+from formcheck.analysis.exercises.common import (
+    POSTURE_KEYS,
+    out_of_range,
+    posture_metrics,
+    rom_fault,
+    short_hold_fault,
+    top_change,
+    top_median,
+)
+from formcheck.analysis.geometry import angle_at, signed_angle_in_plane, tilt_from_horizontal_2d
+from formcheck.analysis.reps import RepThresholds
+from formcheck.analysis.views import ViewSpec
+
+VIEWS = (
+    ViewSpec("side", (90.0, -90.0), "Put the camera at your side, level with your hips, 2-3 m away."),
+    ViewSpec("oblique", (45.0, -45.0), "Put the camera halfway between your side and your feet."),
+    ViewSpec("feet", (0.0,), "Put the camera at your feet, low, looking along your body towards your head."),
+    ViewSpec("head", (180.0,), "Put the camera beyond your head, looking along your body towards your feet."),
+)
+
+# Hip extension is a sagittal-plane angle: it projects true in a side view and acceptably in
+# the oblique one (3D landmarks); from the feet it lies along the camera axis (DESIGN.md §3).
+HIP_VIEWS = frozenset({"side", "oblique"})
+# Pelvic drop and knees-in happen in the frontal plane: visible from the feet/head end, and
+# partly from the oblique view; along the camera axis in a side view.
+FRONTAL_VIEWS = frozenset({"feet", "head", "oblique"})
+
+TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees, 170-180°
+
+
+def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
+    # Primary: angle at the hip midpoint between shoulder and knee midpoints. Midpoints make it
+    # immune to left/right label swaps; it equals the mean of the two sides' angles within
+    # 0.5° for a pelvic drop of 12°. In a side view the 2D angle is exact up to perspective;
+    # otherwise the 3D world landmarks are used.
+    if view == "side":
+        primary = angle_at(body.mid2("shoulder"), body.mid2("hip"), body.mid2("knee"))
+    else:
+        primary = angle_at(body.mid3("shoulder"), body.mid3("hip"), body.mid3("knee"))
+    # Name the hips by geometry: the one on the patient's left along the body's left axis.
+    hips = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "hip") - body.mid3("hip"), axes.left)))
+    right_hip, left_hip = hips[0], hips[1]
+    if view in ("feet", "head"):
+        # Image plane = frontal plane. Hip line tilt relative to the shoulder line (shoulders rest
+        # on the floor) so camera roll cancels; + when the patient's right hip is lower.
+        hip_tilt = tilt_from_horizontal_2d(body.j2(left_hip, "hip"), body.j2(right_hip, "hip"))
+        sh = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "shoulder") - body.mid3("shoulder"), axes.left)))
+        sh_tilt = tilt_from_horizontal_2d(body.j2(sh[1], "shoulder"), body.j2(sh[0], "shoulder"))
+        drop = hip_tilt - sh_tilt
+    else:
+        # 3D: roll of the hip line against the shoulder line about the trunk axis.
+        hip_line = body.j3(right_hip, "hip") - body.j3(left_hip, "hip")
+        sh = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "shoulder") - body.mid3("shoulder"), axes.left)))
+        sh_line = body.j3(sh[0], "shoulder") - body.j3(sh[1], "shoulder")
+        drop = -signed_angle_in_plane(sh_line, hip_line, axes.cranial)
+    knee_sep = float(np.linalg.norm(body.j3("left", "knee") - body.j3("right", "knee")) * 100)
+    ankle_sep = float(np.linalg.norm(body.j3("left", "ankle") - body.j3("right", "ankle")) * 100)
+    return {
+        "primary": primary,
+        "side": np.nan,
+        "pelvic_drop_deg": drop,
+        "knee_separation_cm": knee_sep,
+        "ankle_separation_cm": ankle_sep,
+        **posture_metrics(body, axes.up),
+    }
+
+
+def floor_points(body: Body) -> np.ndarray:
+    """Shoulders and feet stay on the floor throughout a bridge."""
+    return np.array([body.j3(s, j) for s in SIDES for j in ("shoulder", "heel", "foot_index")])
+
+
+def start_posture(m: Metrics) -> str | None:
+    """Lying on the back (hip line level, trunk near the floor), knees bent and above the hips."""
+    if out_of_range(m, "hip_line_elev_deg", 0.0, 40.0):
+        return "Lie on your back, not on your side."
+    if out_of_range(m, "trunk_elev_deg", -40.0, 45.0):
+        return "Lie down on your back to start."
+    if out_of_range(m, "knee_rise", 0.15, 2.0):
+        return "Bend your knees and put your feet flat on the floor."
+    if out_of_range(m, "knee_flex_deg", 45.0, 140.0):
+        return "Bend your knees to about a right angle, feet flat on the floor."
+    return None
+
+
+def _drop_frame(m: Metrics, rest: Metrics) -> Reading | None:
+    v = m.get("pelvic_drop_deg", np.nan)
+    r = rest.get("pelvic_drop_deg", np.nan)
+    if not np.isfinite(v):
+        return None
+    d = v - (r if np.isfinite(r) else 0.0)
+    return Reading(abs(d), "right" if d > 0 else "left")
+
+
+def _drop_rep(w: RepWindow) -> Reading | None:
+    d = top_change(w, "pelvic_drop_deg")
+    if d is None:
+        d = top_median(w, "pelvic_drop_deg")
+    return None if d is None else Reading(abs(d), "right" if d > 0 else "left")
+
+
+def _knees_in(w: RepWindow) -> float | None:
+    """cm each knee moved towards the midline since rest (+ = in, - = splaying out)."""
+    d = top_change(w, "knee_separation_cm")
+    return None if d is None else -d / 2.0
+
+
+def _knees_rep(w: RepWindow) -> Reading | None:
+    v = _knees_in(w)
+    return None if v is None else Reading(v)
+
+
+def _knees_frame(m: Metrics, rest: Metrics) -> Reading | None:
+    v, r = m.get("knee_separation_cm", np.nan), rest.get("knee_separation_cm", np.nan)
+    return Reading((r - v) / 2.0) if np.isfinite(v) and np.isfinite(r) else None
+
+
+FAULTS: tuple[FaultSpec, ...] = (
+    FaultSpec(
+        code="pelvic_drop",
+        metric="pelvic_drop_deg",
+        # DESIGN.md §3: a hip line tilting more than ~5-10° is a fault. 6° sits at the strict end
+        # of that range; MediaPipe's frontal-plane noise after smoothing measured on renders
+        # stays under ~3° (benchmarks/accuracy.py), so a level pelvis does not trip it.
+        threshold=6.0,
+        severe=15.0,
+        penalty=30.0,
+        unit="deg",
+        cue="Keep your hips level: your {side} hip is dropping.",
+        rep_reading=_drop_rep,
+        frame_reading=_drop_frame,
+        posture=True,
+    ),
+    rom_fault(
+        "hips_low",
+        target_deg=TOP_TARGET_DEG,
+        # Flag a top more than 12° short of a straight line (peak < 163°): beyond the 4-7° error
+        # of markerless sagittal hip angles (DESIGN.md §3), so a real straight bridge is never flagged.
+        flag_short_deg=12.0,
+        severe_short_deg=30.0,
+        penalty=25.0,
+        cue="Lift your hips higher, until your shoulders, hips and knees make a straight line.",
+        metric="hip_extension_deg",
+    ),
+    FaultSpec(
+        code="knees_in",
+        metric="knees_in_cm",
+        # Knees should stay over the feet. 4 cm per knee is about a third of a knee's width,
+        # visible to a therapist; at rest-to-top the clean bridge moves each knee < 1 cm.
+        threshold=4.0,
+        severe=10.0,
+        penalty=20.0,
+        unit="cm",
+        cue="Keep your knees apart, in line with your feet: they are falling inwards.",
+        rep_reading=_knees_rep,
+        frame_reading=_knees_frame,
+        posture=True,
+    ),
+    short_hold_fault("Pause at the top: hold the bridge for a few seconds before lowering."),
+)
+
+BRIDGE = ExerciseSpec(
+    name="bridge",
+    title="glute bridge",
+    required_joints=("shoulder", "hip", "knee"),
+    anterior=anterior_up,
+    floor_points=floor_points,
+    azimuth_reference="left",
+    views=VIEWS,
+    recommended_views=("side", "feet"),
+    primary=MetricSpec(
+        "hip_extension_deg",
+        "Hip extension",
+        "deg",
+        HIP_VIEWS,
+        "Angle at the hip between the shoulder and the knee: about 125° lying down, 170-180° "
+        "when shoulders, hips and knees make a straight line.",
+    ),
+    metrics=(
+        MetricSpec(
+            "pelvic_drop_deg",
+            "Pelvic drop",
+            "deg",
+            FRONTAL_VIEWS,
+            "Tilt of the line between the hips at the top, from level; + = your right hip is lower.",
+            rep_value=lambda w: top_change(w, "pelvic_drop_deg"),
+        ),
+        MetricSpec(
+            "knees_in_cm",
+            "Knees in",
+            "cm",
+            FRONTAL_VIEWS,
+            "How far each knee moved towards the midline between rest and the top (- = outwards).",
+            rep_value=_knees_in,
+        ),
+    ),
+    measure=measure,
+    start_posture=start_posture,
+    not_this_exercise="This doesn't look like a glute bridge: I never saw you lying on your back with your knees bent.",
+    reps=RepThresholds(
+        # Rest ~125°, top ~175°: a 50° movement. Start at +12°, end below +6° (hysteresis of 6°,
+        # twice the smoothed landmark noise); a hips-low rep (peak ~150°) still rises 25°.
+        start_deg=12.0,
+        end_deg=6.0,
+        min_rom_deg=18.0,
+        min_move_s=0.8,  # a controlled lift and lower take >= 1 s each (seed: "hold ... lowering")
+    ),
+    faults=FAULTS,
+    unilateral=False,
+    hold_target_s=3.0,  # "hold this bridge for a few seconds"
+    reps_target=15,  # "a few sets of 15 repetitions"
+    smoothing_keys=("knee_separation_cm", "ankle_separation_cm", *POSTURE_KEYS),
+)

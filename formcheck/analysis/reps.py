@@ -1,0 +1,239 @@
+"""The rep state machine (online) and the timing of a finished rep (retrospective).
+
+Online, a rep is a rise of the primary angle away from the rest baseline and back. Two
+thresholds give hysteresis (a rep starts above ``start_deg`` and ends only below the lower
+``end_deg``), and a rep must last ``min_move_s`` and rise ``min_rom_deg`` to count, so an angle
+jittering around one threshold cannot make phantom reps (DESIGN.md §4). Nothing is counted
+until the engine says the patient is in the start posture (``ready``).
+
+When a rep ends, its timing is measured on the stored samples. Each ramp (up, down) is
+treated as a smooth S-shaped movement: its 50 % crossing is its middle, and its 10-90 % rise
+time is 0.6 of its duration. That 0.6 holds within 2 % for the usual models of a human
+point-to-point movement (minimum-jerk 0.59, cosine 0.59, smoothstep 0.61), so start, top,
+end and the hold follow from three crossings each without a threshold that leaks ramp time
+into the hold.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+RISE_10_90_FRACTION = 0.6
+
+
+@dataclass(frozen=True)
+class RepThresholds:
+    """Degrees above the rest baseline, and seconds; each exercise justifies its numbers."""
+
+    start_deg: float  # a rep starts when the angle rises this far above rest
+    end_deg: float  # ...and ends when it falls back below this (hysteresis: < start_deg)
+    min_rom_deg: float  # a movement that peaks lower than this above rest is not a rep
+    min_move_s: float  # a rep shorter than this is jitter, not a rep
+    min_rest_s: float = 0.2  # time back at rest before the next rep may start
+    top_fraction: float = 0.1  # live display: within this share of the ROM from the peak = holding
+
+
+@dataclass(frozen=True)
+class RawRep:
+    """A counted rep as the state machine saw it: sample indices and rest level."""
+
+    start_index: int
+    peak_index: int
+    end_index: int
+    baseline: float
+
+
+@dataclass(frozen=True)
+class RepTiming:
+    start_s: float
+    top_s: float  # the top is reached: the hold starts
+    hold_end_s: float  # the lowering starts
+    end_s: float
+    peak_deg: float
+    peak_s: float
+    baseline_deg: float
+    up_s: float
+    down_s: float
+    time_at_top_s: float
+
+
+class RepCounter:
+    """Feed (t, angle, ready) one sample at a time; returns a RawRep when one is completed."""
+
+    def __init__(self, thresholds: RepThresholds) -> None:
+        self.th = thresholds
+        self.state = "setup"  # setup | rest | up | hold | down
+        self.baseline: float | None = None
+        self.peak = -np.inf
+        self.index = -1
+        self._rest_samples: deque[tuple[float, float]] = deque()
+        self._rest_since: float | None = None
+        self._start_index = 0
+        self._start_t = 0.0
+        self._peak_index = 0
+        self._hold_since: float | None = None
+        self._not_ready_since: float | None = None
+        self._recent: deque[tuple[int, float]] = deque(maxlen=400)
+
+    # -- live read-outs ------------------------------------------------------------------------
+    def hold_elapsed(self, t: float) -> float:
+        return t - self._hold_since if self._hold_since is not None else 0.0
+
+    @property
+    def moving(self) -> bool:
+        return self.state in ("up", "hold", "down")
+
+    def update(self, t: float, angle: float, ready: bool) -> RawRep | None:
+        self.index += 1
+        i = self.index
+        if not np.isfinite(angle):
+            # A gap (no person / not visible): a rep in progress survives short gaps only.
+            if self.moving and t - self._start_t > 10.0:
+                self._to_rest(t, None)
+            return None
+        self._recent.append((i, angle))
+        if self.state == "setup":
+            if ready:
+                self.state = "rest"
+                self.baseline = angle
+                self._rest_samples.clear()
+                self._rest_since = t
+            return None
+        if not ready:
+            if self._not_ready_since is None:
+                self._not_ready_since = t
+            elif t - self._not_ready_since > 1.0:
+                # Out of position for a while (e.g. standing up): forget the rep in progress.
+                self.state = "setup"
+                self._hold_since = None
+                return None
+        else:
+            self._not_ready_since = None
+        assert self.baseline is not None
+        if self.state == "rest":
+            # The rest level follows samples inside the rest band only, so a slow lift (a 2 s
+            # clamshell) does not drag the baseline up with it and hide its own start.
+            if angle < self.baseline + self.th.end_deg:
+                self._rest_samples.append((t, angle))
+            while self._rest_samples and self._rest_samples[0][0] < t - 2.0:
+                self._rest_samples.popleft()
+            if self._rest_samples:
+                self.baseline = float(np.median([a for _, a in self._rest_samples]))
+            rested = self._rest_since is None or t - self._rest_since >= self.th.min_rest_s
+            if angle > self.baseline + self.th.start_deg and rested and ready:
+                self.state = "up"
+                self._start_index = self._rise_start(i)
+                self._start_t = t
+                self.peak = angle
+                self._peak_index = i
+            return None
+        # moving
+        if angle > self.peak:
+            self.peak, self._peak_index = angle, i
+        rom = self.peak - self.baseline
+        band = max(2.0, self.th.top_fraction * rom)
+        if angle >= self.peak - band and rom >= self.th.min_rom_deg:
+            if self.state == "up":
+                self.state = "hold"
+                self._hold_since = t
+        elif self.state == "hold":
+            self.state = "down"
+            self._hold_since = None
+        if angle < self.baseline + self.th.end_deg:
+            rep = None
+            if rom >= self.th.min_rom_deg and t - self._start_t >= self.th.min_move_s:
+                rep = RawRep(self._start_index, self._peak_index, i, self.baseline)
+            self._to_rest(t, angle)
+            return rep
+        return None
+
+    def _to_rest(self, t: float, angle: float | None) -> None:
+        self.state = "rest"
+        self._hold_since = None
+        self._rest_since = t
+        self._rest_samples.clear()
+        if angle is not None:
+            self._rest_samples.append((t, angle))
+        self.peak = -np.inf
+
+    def _rise_start(self, i: int) -> int:
+        """Walk back from the threshold crossing to where the rise began (the last low point)."""
+        best_i, best_a = i, np.inf
+        for j, a in reversed(self._recent):
+            if a < best_a:
+                best_i, best_a = j, a
+            elif a > best_a + 1.0:
+                break
+            if i - j > 90:
+                break
+        return best_i
+
+
+def _crossing(t: np.ndarray, a: np.ndarray, level: float, lo: int, hi: int, rising: bool, last: bool) -> float | None:
+    """Interpolated time where ``a`` crosses ``level`` within [lo, hi]; the first or last crossing."""
+    idx = range(hi, lo, -1) if last else range(lo + 1, hi + 1)
+    for k in idx:
+        a0, a1 = a[k - 1], a[k]
+        if not (np.isfinite(a0) and np.isfinite(a1)):
+            continue
+        hit = (a0 < level <= a1) if rising else (a0 > level >= a1)
+        if hit:
+            f = (level - a0) / (a1 - a0) if a1 != a0 else 0.0
+            return float(t[k - 1] + f * (t[k] - t[k - 1]))
+    return None
+
+
+def time_rep(t: np.ndarray, a: np.ndarray, lo: int, peak: int, hi: int, baseline: float) -> RepTiming:
+    """Start, top, end and hold of one rep from the samples between ``lo`` and ``hi``.
+
+    ``lo``/``hi`` should include some rest before and after the movement.
+    """
+    peak_deg = float(np.nanmax(a[lo : hi + 1]))
+    peak = lo + int(np.nanargmax(a[lo : hi + 1]))
+    base_up = float(np.nanmin(a[lo : peak + 1])) if peak > lo else baseline
+    base_dn = float(np.nanmin(a[peak : hi + 1])) if hi > peak else baseline
+    base_up = min(base_up, baseline) if np.isfinite(baseline) else base_up
+    amp_up = max(peak_deg - base_up, 1e-6)
+    amp_dn = max(peak_deg - base_dn, 1e-6)
+
+    def ramp(rising: bool) -> tuple[float, float]:
+        base, amp = (base_up, amp_up) if rising else (base_dn, amp_dn)
+        lvl = {f: base + f * amp for f in (0.1, 0.5, 0.9)}
+        if rising:
+            # the last rise through each level before the peak
+            t90 = _crossing(t, a, lvl[0.9], lo, peak, True, last=True)
+            t50 = _crossing(t, a, lvl[0.5], lo, peak, True, last=True)
+            t10 = _crossing(t, a, lvl[0.1], lo, peak, True, last=True)
+        else:
+            # the last fall through 90 % (the hold may wobble), then the first falls below it
+            t90 = _crossing(t, a, lvl[0.9], peak, hi, False, last=True)
+            k90 = peak if t90 is None else int(np.searchsorted(t, t90)) - 1
+            t50 = _crossing(t, a, lvl[0.5], max(k90, peak), hi, False, last=False)
+            k50 = peak if t50 is None else int(np.searchsorted(t, t50)) - 1
+            t10 = _crossing(t, a, lvl[0.1], max(k50, peak), hi, False, last=False)
+        t_peak = float(t[peak])
+        t50 = t50 if t50 is not None else t_peak
+        dur = 2.0 * abs(t_peak - t50) if t10 is None or t90 is None else abs(t90 - t10) / RISE_10_90_FRACTION
+        return t50, dur
+
+    u50, up = ramp(True)
+    d50, dn = ramp(False)
+    start_s, top_s = u50 - up / 2, u50 + up / 2
+    hold_end_s, end_s = d50 - dn / 2, d50 + dn / 2
+    if hold_end_s < top_s:  # no hold: the two ramps meet at the peak
+        top_s = hold_end_s = float(np.clip(t[peak], u50, d50))
+    return RepTiming(
+        start_s=float(start_s),
+        top_s=float(top_s),
+        hold_end_s=float(hold_end_s),
+        end_s=float(end_s),
+        peak_deg=peak_deg,
+        peak_s=float(t[peak]),
+        baseline_deg=float(base_up),
+        up_s=float(top_s - start_s),
+        down_s=float(end_s - hold_end_s),
+        time_at_top_s=float(max(0.0, hold_end_s - top_s)),
+    )

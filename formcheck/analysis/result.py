@@ -1,0 +1,174 @@
+"""What the analyzer returns: the live state of one frame, and the result of a session.
+
+``SessionResult.to_json`` / ``to_csv`` are the export formats; docs/result_schema.md documents
+the JSON. Values that the camera view cannot measure are ``None`` (JSON null), never a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = "formcheck.analysis"
+SCHEMA_VERSION = 1
+
+
+def _clean(value: Any) -> Any:
+    """NaN/inf -> None, rounded floats, recursively; keeps the JSON strict and readable."""
+    if isinstance(value, float):
+        return None if not math.isfinite(value) else round(value, 3)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What to show now, for one frame (the webcam's and the annotated video's view of the analysis)."""
+
+    t: float
+    status: str  # "no_person" | "not_visible" | "setup" | "ok"
+    phase: str  # "setup" | "rest" | "up" | "hold" | "down"
+    reps: dict[str, int]  # per side: {"left": n, "right": n} or {"both": n}
+    side: str | None  # working side of the current or last rep
+    hold_s: float  # the hold timer: seconds at the top in good posture, this rep
+    angles: dict[str, float | None]  # metric key -> value, None = not measurable here
+    primary_key: str
+    cue: str | None  # the one message to show now (camera, position or form)
+    cue_code: str | None  # fault code, or "camera" / "visibility" / "position" / "no_person"
+    view: str | None
+    in_position: bool
+
+
+@dataclass(frozen=True)
+class FaultHit:
+    code: str
+    magnitude: float
+    unit: str
+    side: str | None
+    cue: str
+
+
+@dataclass
+class RepResult:
+    index: int
+    side: str  # "left" | "right" | "both"
+    start_s: float
+    top_s: float
+    hold_end_s: float
+    end_s: float
+    hold_s: float  # seconds at the top with correct posture
+    time_at_top_s: float  # seconds at the top, whatever the posture
+    peak_angle_deg: float | None  # None when the view cannot measure the primary angle
+    baseline_angle_deg: float | None
+    up_s: float
+    down_s: float
+    metrics: dict[str, float | None]  # pelvis etc. at the top of the rep
+    faults: list[FaultHit]
+    score: int
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["tempo"] = {"up_s": d.pop("up_s"), "down_s": d.pop("down_s")}
+        return d
+
+
+@dataclass
+class SessionResult:
+    exercise: str
+    status: str  # "ok" | "no_person" | "wrong_exercise" | "not_visible" | "no_reps"
+    message: str | None  # plain words when status != "ok"
+    view: str | None
+    view_azimuth_deg: float | None
+    recommended_views: list[str]
+    not_measurable: dict[str, str]  # metric key -> camera advice
+    side_mode: str  # "auto" or the side given
+    duration_s: float
+    frames: int
+    detected_frames: int
+    reps: list[RepResult]
+    summary: dict[str, Any]
+    primary_key: str
+    metric_units: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def rep_counts(self) -> dict[str, int]:
+        return dict(self.summary.get("reps", {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        return _clean(
+            {
+                "schema": SCHEMA,
+                "version": SCHEMA_VERSION,
+                "source": self.source,
+                "exercise": self.exercise,
+                "status": self.status,
+                "message": self.message,
+                "view": {
+                    "detected": self.view,
+                    "azimuth_deg": self.view_azimuth_deg,
+                    "recommended": self.recommended_views,
+                    "not_measurable": self.not_measurable,
+                },
+                "side_mode": self.side_mode,
+                "duration_s": self.duration_s,
+                "frames": self.frames,
+                "detected_frames": self.detected_frames,
+                "primary_metric": self.primary_key,
+                "units": self.metric_units,
+                "reps": [r.to_dict() for r in self.reps],
+                "summary": self.summary,
+            }
+        )
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            Path(path).write_text(text + "\n")
+        return text
+
+    def csv_rows(self) -> list[dict[str, Any]]:
+        metric_keys = sorted({k for r in self.reps for k in r.metrics})
+        fault_codes = sorted({f.code for r in self.reps for f in r.faults})
+        rows = []
+        for r in self.reps:
+            row: dict[str, Any] = {
+                "rep": r.index,
+                "side": r.side,
+                "start_s": r.start_s,
+                "top_s": r.top_s,
+                "end_s": r.end_s,
+                "hold_s": r.hold_s,
+                "time_at_top_s": r.time_at_top_s,
+                "peak_angle_deg": r.peak_angle_deg,
+                "up_s": r.up_s,
+                "down_s": r.down_s,
+                "score": r.score,
+            }
+            row.update({k: r.metrics.get(k) for k in metric_keys})
+            hits = {f.code: f.magnitude for f in r.faults}
+            row.update({f"fault_{c}": hits.get(c) for c in fault_codes})
+            row["faults"] = ";".join(f.code for f in r.faults)
+            rows.append(_clean(row))
+        return rows
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """One row per rep; empty cells for values the view cannot measure."""
+        rows = self.csv_rows()
+        buf = io.StringIO()
+        header = list(rows[0].keys()) if rows else ["rep", "side", "start_s", "top_s", "end_s", "hold_s", "score"]
+        writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        if path is not None:
+            Path(path).write_text(buf.getvalue())
+        return buf.getvalue()
