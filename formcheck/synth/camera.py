@@ -5,23 +5,25 @@ when propping up a phone (all cameras are level with or above the floor, aimed a
 
 bridge (lying on the back)
   side     beside the patient, on the ``side`` side, at right angles to the body, lens 0.45 m up
-  feet     at the feet end, looking along the body toward the head, lens 0.30 m up (floor/short tripod)
-  front    at the feet end but high (1.2 m), looking down along the body at its front
-  back     at the head end, looking along the body toward the feet, lens 0.45 m up
-  oblique  45 deg between side and feet, lens 0.45 m up
+  feet     at the feet end, high (1.4 m, a tripod or shelf), looking down along the body
+  front    beside the patient on the ``side`` side but high (1.6 m), looking down on the body's front
+  back     at the head end, high (1.4 m), looking down along the body toward the feet
+  oblique  45 deg between side and feet, lens 0.8 m up
 clamshell (lying on the side, working leg on top)
   front    facing the patient's front (chest, knees) at hip height, phone on the floor (0.25 m)
   back     facing the patient's back, 0.35 m up
   side     on the front side but high (1.4 m), looking down at the top (working) side of the body
   oblique  45 deg between front and feet, 0.30 m up
-  feet     at the feet end, looking along the body, 0.30 m up
+  feet     at the feet end, high (1.3 m), looking down along the body
 fire hydrant (on hands and knees)
-  back     behind the patient (feet end) looking toward the head, 0.6 m up
+  back     behind the patient (feet end), lens 1.2 m up (chest-high tripod) looking down at the back
   side     beside the patient on the working ``side``, 0.6 m up
-  front    ahead of the patient (head end), 0.6 m up
+  front    ahead of the patient (head end), 1.2 m up
   oblique  45 deg between back and the working side, 0.6 m up
-  feet     behind the patient like back, but phone on the floor (0.25 m)
+  feet     behind the patient like back, lower (0.9 m)
 
+Low cameras at the feet or head end of a lying body see little but knees or a skull; the
+pose model cannot find a person there, so those views sit higher and look down.
 The horizontal distance is chosen so the whole movement fits in the frame with a margin,
 unless the spec sets ``camera_distance_m``.
 """
@@ -106,24 +108,24 @@ def view_direction(exercise: str, view: str, side: str, rest: Skeleton) -> tuple
     table = {
         "bridge": {
             "side": (lateral, 0.45),
-            "feet": (-head, 0.30),
-            "front": (-head, 1.20),
-            "back": (head, 0.45),
-            "oblique": (unit(lateral - head), 0.45),
+            "feet": (-head, 1.40),
+            "front": (lateral, 1.60),
+            "back": (head, 1.40),
+            "oblique": (unit(lateral - head), 0.80),
         },
         "clamshell": {
             "front": (anterior, 0.25),
             "back": (-anterior, 0.35),
             "side": (anterior, 1.40),
             "oblique": (unit(anterior - head), 0.30),
-            "feet": (-head, 0.30),
+            "feet": (-head, 1.30),
         },
         "fire_hydrant": {
-            "back": (-head, 0.60),
+            "back": (-head, 1.20),
             "side": (lateral, 0.60),
-            "front": (head, 0.60),
+            "front": (head, 1.20),
             "oblique": (unit(lateral - head), 0.60),
-            "feet": (-head, 0.25),
+            "feet": (-head, 0.90),
         },
     }
     return table[exercise][view]
@@ -146,13 +148,14 @@ def frame_body(
     """A camera ``direction`` from the body at lens height ``height_m`` that keeps all
     ``points`` (N, 3) inside the frame with ``margin`` (fraction of the image) on each side."""
     lo, hi = points.min(axis=0), points.max(axis=0)
-    target = 0.5 * (lo + hi)
-    target[2] = min(max(target[2], 0.05), 0.6)
+    base_target = 0.5 * (lo + hi)
+    base_target[2] = min(max(base_target[2], 0.05), 0.6)
+    aim = np.zeros(3)  # correction that centres the body in the picture
 
     def camera_at(d: float) -> Camera:
-        eye = target + direction * d
+        eye = base_target + direction * d
         eye[2] = height_m
-        return look_at(eye, target, focal_px, width, height)
+        return look_at(eye, base_target + aim, focal_px, width, height)
 
     def fits(d: float) -> bool:
         uv, z = camera_at(d).project(points)
@@ -167,11 +170,20 @@ def frame_body(
 
     if distance_m is not None:
         return camera_at(distance_m)
-    lo_d, hi_d = 0.3, 20.0
-    for _ in range(40):
-        mid = 0.5 * (lo_d + hi_d)
-        lo_d, hi_d = (lo_d, mid) if fits(mid) else (mid, hi_d)
-    return camera_at(hi_d)
+    best = 20.0
+    for _ in range(4):
+        lo_d, hi_d = 0.3, 20.0
+        for _ in range(30):
+            mid = 0.5 * (lo_d + hi_d)
+            lo_d, hi_d = (lo_d, mid) if fits(mid) else (mid, hi_d)
+        best = hi_d
+        cam = camera_at(best)
+        uv, _ = cam.project(points)
+        centre = 0.5 * (uv.min(axis=0) + uv.max(axis=0))
+        ray = np.array([(centre[0] - width / 2) / focal_px, (centre[1] - height / 2) / focal_px, 1.0]) @ cam.rotation
+        reach = float(np.linalg.norm(base_target + aim - cam.position))
+        aim = cam.position + unit(ray) * reach - base_target
+    return camera_at(best)
 
 
 def shaken(camera: Camera, yaw_deg: float, pitch_deg: float) -> Camera:

@@ -53,7 +53,7 @@ def hit_capsule(
         h = bq * bq - cq
         t = np.where(h >= 0, -bq - np.sqrt(np.maximum(h, 0)), np.inf)
         t = np.where(t > NEAR, t, np.inf)
-        n = (ro + t[:, None] * rd - a) / r
+        n = (ro + np.where(np.isfinite(t), t, 0.0)[:, None] * rd - a) / r
         return t, n
     bard = rd @ ba
     baoa = float(ba @ oa)

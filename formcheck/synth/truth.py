@@ -54,8 +54,8 @@ class FrameTruth:
             "rep": self.rep,
             **{k: round(v, 4) for k, v in self.metrics.items()},
             "landmarks_2d": np.round(self.landmarks_2d, 5).tolist(),
-            "landmarks_3d": np.round(self.landmarks_3d, 5).tolist(),
-            "depth_m": np.round(self.depth_m, 4).tolist(),
+            "landmarks_3d": np.round(self.landmarks_3d, 4).tolist(),
+            "depth_m": np.round(self.depth_m, 3).tolist(),
             "visible_2d": [int(v) for v in self.visible_2d],
         }
 
