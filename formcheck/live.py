@@ -51,7 +51,8 @@ class LiveCoach(Generic[State]):
         settings: PoseSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._estimator = PoseEstimator(settings or PoseSettings(mode="live"))
+        self._settings = settings or PoseSettings(mode="live")
+        self._estimator: PoseEstimator | None = None  # loaded with the first frame, on the webcam thread
         self._analyzer = analyzer
         self._draw = draw
         self._clock = clock
@@ -69,6 +70,8 @@ class LiveCoach(Generic[State]):
             if self._start is None:
                 self._start = now
             t = now - self._start if timestamp_s is None else timestamp_s
+            if self._estimator is None:
+                self._estimator = PoseEstimator(self._settings)
             pose = self._estimator.process(image, t)
             state = self._analyzer.update(pose)
             self._state = state
@@ -87,6 +90,8 @@ class LiveCoach(Generic[State]):
     def finish(self) -> Any:
         """Close the model and return the analyzer's session result, if it has one."""
         with self._lock:
-            self._estimator.close()
+            if self._estimator is not None:
+                self._estimator.close()
+                self._estimator = None
             finish = getattr(self._analyzer, "finish", None)
             return finish() if finish else None

@@ -1,0 +1,1 @@
+"""Streamlit pages of the app; each module renders one tab."""

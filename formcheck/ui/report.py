@@ -1,0 +1,59 @@
+"""Show one session's result: headline numbers, the main cue, a chart and the rep table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from formcheck.analysis import LiveState, SessionResult
+
+SIDE_NAMES = {"left": "Left leg", "right": "Right leg", "both": "Reps"}
+
+
+def _fmt(value: float | None, unit: str, digits: int = 0) -> str:
+    return "not measured" if value is None else f"{value:.{digits}f} {unit}".strip()
+
+
+def show_result(result: SessionResult, states: list[LiveState] | None = None) -> None:
+    if result.status != "ok":
+        st.warning(result.message or "This clip could not be scored.")
+        if result.status != "no_reps":
+            return
+    summary = result.summary
+    prescribed = summary.get("prescription", {})
+    target = prescribed.get("reps_per_side") or prescribed.get("reps")
+    counts = summary.get("reps", {}) or {"both": 0}
+    columns = st.columns(len(counts) + 3)
+    for column, (side, n) in zip(columns, counts.items(), strict=False):
+        column.metric(SIDE_NAMES.get(side, side), f"{n}" + (f" / {target}" if target else ""))
+    hold = summary.get("hold", {})
+    rom = summary.get("range_of_motion", {})
+    offset = len(counts)
+    columns[offset].metric(
+        "Mean hold", _fmt(hold.get("mean_s"), "s", 1), help=f"Target {prescribed.get('hold_s', 0):g} s at the top"
+    )
+    columns[offset + 1].metric("Peak angle", _fmt(rom.get("peak_mean_deg"), "°"), help="Mean over reps")
+    columns[offset + 2].metric("Form score", _fmt(summary.get("mean_score"), "/ 100"))
+
+    common = summary.get("most_common_fault")
+    if common:
+        st.info(f"**Most common:** {common['cue']} ({common['reps']} of {len(result.reps)} reps)")
+    elif result.reps:
+        st.success("Good form on every rep I could measure.")
+    for metric, advice in result.not_measurable.items():
+        st.caption(f"Not measured from this camera view — {metric.replace('_', ' ')}: {advice}")
+
+    if states:
+        _angle_chart(result, states)
+    if result.reps:
+        table = pd.DataFrame(result.csv_rows())
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _angle_chart(result: SessionResult, states: list[LiveState]) -> None:
+    key = result.primary_key
+    series = pd.DataFrame(
+        {"time (s)": [s.t for s in states], key.replace("_", " "): [s.angles.get(key) for s in states]}
+    ).set_index("time (s)")
+    st.caption(f"{key.replace('_', ' ').capitalize()} over time (degrees)")
+    st.line_chart(series, height=220)
