@@ -16,6 +16,8 @@ magnitude during the hold. Postures follow the seed article:
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +34,9 @@ BRIDGE_REST_DEG = 127.0
 BRIDGE_TOP_DEG = 174.0
 CLAMSHELL_TOP_DEG = 40.0
 HYDRANT_TOP_DEG = 52.0
+# Knee centres rest this far apart in a clamshell (knees together, soft tissue between); with the
+# hips 22 cm apart it puts the rest opening between the thighs at about 8 deg.
+CLAMSHELL_KNEE_GAP = 0.16
 
 
 def _faults(rep: RepPlan | None, progress: float) -> dict[str, float]:
@@ -60,6 +65,7 @@ def _arm_on_floor(skel: Skeleton, body: Body, side: str, direction: np.ndarray, 
 # ----------------------------------------------------------------------------- bridge
 
 
+@lru_cache(maxsize=16)
 def _bridge_geometry(body: Body) -> dict[str, np.ndarray | float]:
     """Rest layout of a supine body: shoulder line, hips and planted feet."""
     k = body.k
@@ -88,32 +94,36 @@ def _bridge_legs(body: Body, hip_l: np.ndarray, hip_r: np.ndarray, geo: dict) ->
     return out
 
 
+def _bridge_hip_mid(geo: dict, theta: float) -> np.ndarray:
+    """Mid-hip after the trunk pivots ``theta`` about the shoulder line (upper back stays down)."""
+    return rotate_about(geo["hip_mid"], geo["sh_mid"], Y, -theta)
+
+
+@lru_cache(maxsize=16)
+def _bridge_lift_table(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """Clean shoulder-hip-knee angle as a function of the trunk lift angle (radians), tabulated."""
+    geo = _bridge_geometry(body)
+    thetas = np.radians(np.arange(0.0, 45.01, 0.2))
+    angles = []
+    for theta in thetas:
+        hm = _bridge_hip_mid(geo, theta)
+        legs = _bridge_legs(body, hm + Y * body.hip_half, hm - Y * body.hip_half, geo)
+        angles.append(joint_angle_deg(geo["sh_mid"] + Y * body.shoulder_half, hm + Y * body.hip_half, legs["l_knee"]))
+    return thetas, np.array(angles)
+
+
 def pose_bridge(body: Body, progress: float, rep: RepPlan | None) -> Skeleton:
     geo = _bridge_geometry(body)
     faults = _faults(rep, progress)
-    sh_mid, hip_rest = geo["sh_mid"], geo["hip_mid"]
+    sh_mid = geo["sh_mid"]
     top = _top(rep, BRIDGE_TOP_DEG, BRIDGE_REST_DEG) - (rep.faults.get("hips_low", 0.0) if rep else 0.0)
     target = BRIDGE_REST_DEG + progress * (top - BRIDGE_REST_DEG)
 
-    def hip_mid_at(theta: float) -> np.ndarray:
-        # The trunk pivots about the shoulder line (upper back stays on the floor).
-        return rotate_about(hip_rest, sh_mid, Y, -theta)
-
-    def clean_angle(theta: float) -> float:
-        hm = hip_mid_at(theta)
-        legs = _bridge_legs(body, hm + Y * body.hip_half, hm - Y * body.hip_half, geo)
-        return joint_angle_deg(sh_mid + Y * body.shoulder_half, hm + Y * body.hip_half, legs["l_knee"])
-
-    # Lift until the target angle; past the straightest reachable line the angle would fall again.
-    grid = np.radians(np.linspace(0.0, 45.0, 46))
-    theta_max = float(grid[int(np.argmax([clean_angle(g) for g in grid]))])
-    if target <= BRIDGE_REST_DEG + 1e-9:
-        theta = 0.0
-    elif target >= clean_angle(theta_max):
-        theta = theta_max
-    else:
-        theta = bisect(clean_angle, 0.0, theta_max, target)
-    hip_mid = hip_mid_at(theta)
+    thetas, angles = _bridge_lift_table(body)
+    # Past the straightest reachable line the angle would fall again: stop there.
+    peak = int(np.argmax(angles))
+    theta = float(np.interp(target, angles[: peak + 1], thetas[: peak + 1])) if target > angles[0] else 0.0
+    hip_mid = _bridge_hip_mid(geo, theta)
     trunk_up = unit(sh_mid - hip_mid)
 
     # Pelvic drop: the pelvis rolls about the horizontal long axis; + lowers the patient's right hip.
@@ -185,7 +195,7 @@ def _clamshell_rest(body: Body) -> Skeleton:
     ankle_r = knee_r + shank_dir * horiz
     ankle_r[2] = ankle_z
     ankle_l = ankle_r + Z * 0.085 * k
-    knee_l = two_bone(hip_l, ankle_l, body.thigh, body.shank, (knee_r + Z * 0.13 * k) - hip_l)
+    knee_l = two_bone(hip_l, ankle_l, body.thigh, body.shank, (knee_r + Z * CLAMSHELL_KNEE_GAP * k) - hip_l)
     skel["r_knee"], skel["r_ankle"], skel["l_knee"], skel["l_ankle"] = knee_r, ankle_r, knee_l, ankle_l
     # Relaxed feet point a little beyond a right angle to the shin (slight plantarflexion).
     skel.frames["r_foot"] = limb_frame(rotation(Z, -math.radians(100)) @ shank_dir, -shank_dir)
@@ -245,16 +255,17 @@ def pose_clamshell(body: Body, progress: float, rep: RepPlan | None) -> Skeleton
 
     hip, ankle = skel["l_hip"], skel["l_ankle"]
     bottom_knee = skel["r_knee"]
-    knee0 = two_bone(hip, ankle, body.thigh, body.shank, (bottom_knee + Z * 0.13 * body.k) - hip)
+    knee0 = two_bone(hip, ankle, body.thigh, body.shank, (bottom_knee + Z * CLAMSHELL_KNEE_GAP * body.k) - hip)
     top = _top(rep, CLAMSHELL_TOP_DEG, rest_open) - (rep.faults.get("small_opening", 0.0) if rep else 0.0)
     target = rest_open + progress * (max(top, rest_open) - rest_open)
     axis = ankle - hip
     turn = 1.0 if rotate_about(knee0, hip, axis, 0.1)[2] > knee0[2] else -1.0
 
+    bottom_thigh = unit(skel["r_knee"] - skel["r_hip"])
+
     def opening(beta: float) -> float:
-        s = skel.copy()
-        s["l_knee"] = rotate_about(knee0, hip, axis, turn * beta)
-        return _clamshell_opening(s)
+        top_thigh = unit(rotate_about(knee0, hip, axis, turn * beta) - hip)
+        return float(np.degrees(np.arccos(np.clip(np.dot(top_thigh, bottom_thigh), -1.0, 1.0))))
 
     beta = bisect(opening, 0.0, math.radians(100), target) if target > opening(0.0) + 1e-6 else 0.0
     skel["l_knee"] = rotate_about(knee0, hip, axis, turn * beta)
@@ -366,5 +377,8 @@ POSERS = {"bridge": pose_bridge, "clamshell": pose_clamshell, "fire_hydrant": po
 
 def pose(exercise: str, side: str, body: Body, progress: float, rep: RepPlan | None) -> Skeleton:
     """The body at ``progress`` through ``rep`` (None = at rest), working ``side``."""
+    if side == "right" and rep is not None and exercise == "bridge" and "pelvic_drop" in rep.faults:
+        # Bridges are bilateral: + pelvic_drop always lowers the patient's RIGHT hip, so undo the mirror.
+        rep = replace(rep, faults={**rep.faults, "pelvic_drop": -rep.faults["pelvic_drop"]})
     skel = POSERS[exercise](body, progress, rep)
     return skel.mirrored() if side == "right" else skel

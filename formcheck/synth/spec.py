@@ -15,7 +15,7 @@ VIEWS = ("side", "front", "back", "oblique", "feet")
 # Fault codes per exercise, with magnitudes large enough that a faulty rep is unmistakable.
 DEFAULT_FAULT_MAGNITUDES: dict[str, dict[str, float]] = {
     "bridge": {
-        "pelvic_drop": 12.0,  # degrees the hip line tilts at the top (+ = patient's right hip lower)
+        "pelvic_drop": 12.0,  # degrees the hip line tilts at the top (+ = patient's right hip lower, - = left)
         "hips_low": 25.0,  # degrees short of the clean top shoulder-hip-knee angle
         "knees_in": 8.0,  # cm each knee moves toward the midline at the top
     },
