@@ -129,6 +129,7 @@ def test_cli_writes_track_and_playable_annotated_video(tmp_path):
 @pytest.mark.parametrize(
     "name,content,message",
     [("missing.mp4", None, "not found"), ("empty.mov", b"", "empty"), ("notes.mp4", b"hello " * 100, "not a video")],
+    ids=["missing", "empty", "not-a-video"],
 )
 def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path, name, content, message):
     path = tmp_path / name
