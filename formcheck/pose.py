@@ -15,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -26,7 +27,6 @@ from mediapipe.tasks.python import BaseOptions, vision
 
 from formcheck.errors import UserError
 from formcheck.pose_types import PoseFrame
-from formcheck.video_io import VideoFrame
 
 MODEL_ENV_VAR = "FORMCHECK_POSE_MODEL"
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pose_landmarker_full.task"
@@ -78,9 +78,19 @@ class PoseEstimator:
             raise PoseModelError(f"Could not load the pose model {model_path.name}: {exc}") from exc
         self._last_ms = -1
         self._frames_seen = 0
+        self._live_start: float | None = None
 
-    def process(self, image: np.ndarray, timestamp_s: float) -> PoseFrame:
-        """Estimate the pose in one upright RGB uint8 frame."""
+    def process(self, image: np.ndarray, timestamp_s: float | None = None) -> PoseFrame:
+        """Estimate the pose in one upright RGB uint8 frame.
+
+        In ``live`` mode the timestamp may be omitted: the frame's arrival time is used.
+        """
+        if timestamp_s is None:
+            if self.settings.mode != "live":
+                raise ValueError("a file frame needs its presentation timestamp")
+            now = time.monotonic()
+            self._live_start = now if self._live_start is None else self._live_start
+            timestamp_s = now - self._live_start
         # The landmarker needs strictly increasing integer milliseconds.
         ms = max(int(round(timestamp_s * 1000)), self._last_ms + 1)
         self._last_ms = ms
@@ -93,10 +103,6 @@ class PoseEstimator:
         self._frames_seen += 1
         height, width = image.shape[:2]
         return to_pose_frame(result, timestamp_s, (width, height))
-
-    def process_frames(self, frames: Iterable[VideoFrame]) -> Iterator[tuple[VideoFrame, PoseFrame]]:
-        for frame in frames:
-            yield frame, self.process(frame.image, frame.timestamp_s)
 
     def close(self) -> None:
         if self._landmarker is not None:

@@ -146,3 +146,14 @@ def test_cli_bad_input_is_one_line_not_a_traceback(tmp_path, name, content, mess
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert not (tmp_path / "t.json").exists()
+
+
+def test_live_mode_times_frames_by_arrival():
+    person = draw_person()
+    with PoseEstimator(PoseSettings(mode="live")) as estimator:
+        poses = [estimator.process(person) for _ in range(3)]
+    assert all(p.detected for p in poses)
+    times = [p.timestamp_s for p in poses]
+    assert times[0] == 0.0 and times[0] < times[1] < times[2]
+    with PoseEstimator() as estimator, pytest.raises(ValueError, match="timestamp"):
+        estimator.process(person)
