@@ -30,8 +30,9 @@ class Scene:
     spec: SynthSpec
     body: Body
     skeletons: list[Skeleton]
-    cameras: list[Camera]
+    cameras: list[Camera]  # per frame (shaken)
     truth: ClipTruth
+    base_camera: Camera | None = None  # the steady camera the shaken ones turn away from
 
 
 def _shake_offsets(spec: SynthSpec, n: int) -> np.ndarray:
@@ -115,7 +116,7 @@ def build_scene(
         frames=frames,
         reps=rep_truths,
     )
-    return Scene(spec, body, skeletons, cameras, truth)
+    return Scene(spec, body, skeletons, cameras, truth, base)
 
 
 def simulate(spec: SynthSpec) -> ClipTruth:

@@ -142,12 +142,17 @@ class FrameRenderer:
         self.mat_axis = mat_axis  # unit horizontal vector along the mat's length
         self._grid: RayGrid | None = None
         self._background: np.ndarray | None = None
+        self._background_u8: np.ndarray | None = None
+        self._noise_bank: np.ndarray | None = None
         self._rng = np.random.default_rng(spec.seed + 104729)
 
     def _grid_for(self, cam: Camera) -> RayGrid:
         if self._grid is None or self._grid.cam is not cam:
             self._grid = RayGrid(cam)
             self._background = self._draw_background(self._grid)
+            self._background_u8 = cv2.GaussianBlur(
+                np.clip(self._background * 255.0, 0, 255).astype(np.uint8), (3, 3), 0.6
+            )
         return self._grid
 
     def _draw_background(self, grid: RayGrid) -> np.ndarray:
@@ -184,55 +189,73 @@ class FrameRenderer:
         return img
 
     def render(self, shapes: Shapes, cam: Camera, shadow_points: np.ndarray | None = None) -> np.ndarray:
-        """(H, W, 3) uint8 RGB of the body posed by ``shapes`` seen by ``cam``."""
+        """(H, W, 3) uint8 RGB of the body posed by ``shapes`` seen by ``cam``.
+
+        Only the screen region the body covers (plus its shadow) is redrawn over the cached
+        background, which keeps a frame to a few tens of milliseconds.
+        """
         grid = self._grid_for(cam)
-        h, w = cam.height, cam.width
-        img = self._background.copy()
+        prims = []
+        for kind, params, rgb, lo, hi in _primitives(shapes):
+            box = _screen_box(cam, lo, hi)
+            if box is not None:
+                prims.append((kind, params, rgb, box))
+        out = self._background_u8.copy()
+        if prims:
+            boxes = np.array([p[3] for p in prims])
+            pad_x, pad_y = cam.width // 12, cam.height // 12  # room for the soft shadow
+            x0, x1 = max(boxes[:, 0].min() - pad_x, 0), min(boxes[:, 1].max() + pad_x, cam.width)
+            y0, y1 = max(boxes[:, 2].min() - pad_y, 0), min(boxes[:, 3].max() + pad_y, cam.height)
+            region = self._draw_region(grid, prims, (x0, x1, y0, y1), shadow_points)
+            out[y0:y1, x0:x1] = region
+        if self.spec.noise > 0:
+            out = self._add_noise(out)
+        return out
+
+    def _draw_region(self, grid: RayGrid, prims: list, region: tuple[int, int, int, int], shadow_points) -> np.ndarray:
+        x0, x1, y0, y1 = region
+        h, w = y1 - y0, x1 - x0
+        img = self._background[y0:y1, x0:x1].copy()
         if shadow_points is not None:
-            img = self._shadow(img, grid, shadow_points)
+            img = self._shadow(img, grid.dirs[y0:y1, x0:x1], grid.cam.position, shadow_points)
         zbuf = np.full((h, w), np.inf)
         normal = np.zeros((h, w, 3))
         base = np.zeros((h, w, 3))
-        ro = cam.position
-        for kind, params, rgb, lo, hi in _primitives(shapes):
-            box = _screen_box(cam, lo, hi)
-            if box is None:
-                continue
-            x0, x1, y0, y1 = box
-            rd = grid.dirs[y0:y1, x0:x1].reshape(-1, 3)
+        ro = grid.cam.position
+        for kind, params, rgb, (bx0, bx1, by0, by1) in prims:
+            sy, sx = slice(by0 - y0, by1 - y0), slice(bx0 - x0, bx1 - x0)
+            rd = grid.dirs[by0:by1, bx0:bx1].reshape(-1, 3)
             t, n = _hit(kind, params, ro, rd)
-            depth = t * grid.depth_per_t[y0:y1, x0:x1].reshape(-1)
-            zb = zbuf[y0:y1, x0:x1].reshape(-1)
+            depth = (t * grid.depth_per_t[by0:by1, bx0:bx1].reshape(-1)).reshape(by1 - by0, bx1 - bx0)
+            zb = zbuf[sy, sx]
             win = depth < zb
             if not win.any():
                 continue
             zb[win] = depth[win]
-            zbuf[y0:y1, x0:x1] = zb.reshape(y1 - y0, x1 - x0)
-            nb = normal[y0:y1, x0:x1].reshape(-1, 3)
-            nb[win] = n[win]
-            normal[y0:y1, x0:x1] = nb.reshape(y1 - y0, x1 - x0, 3)
-            bb = base[y0:y1, x0:x1].reshape(-1, 3)
-            bb[win] = rgb
-            base[y0:y1, x0:x1] = bb.reshape(y1 - y0, x1 - x0, 3)
+            normal[sy, sx][win] = n.reshape(by1 - by0, bx1 - bx0, 3)[win]
+            base[sy, sx][win] = rgb
         hit = np.isfinite(zbuf)
         n = normal[hit]
         n /= np.linalg.norm(n, axis=1, keepdims=True) + 1e-12
-        view = -grid.dirs[hit]
-        key = np.array([0.35, -0.3, 1.0])
-        key /= np.linalg.norm(key)
-        shade = 0.32 + 0.55 * np.clip(n @ key, 0, None) + 0.28 * np.clip(np.einsum("ij,ij->i", n, view), 0, None)
+        view = -grid.dirs[y0:y1, x0:x1][hit]
+        shade = 0.32 + 0.55 * np.clip(n @ _KEY_LIGHT, 0, None) + 0.28 * np.clip(np.einsum("ij,ij->i", n, view), 0, None)
         img[hit] = base[hit] * shade[:, None]
-        out = np.clip(img * 255.0, 0, 255).astype(np.uint8)
-        out = cv2.GaussianBlur(out, (3, 3), 0.6)
-        if self.spec.noise > 0:
-            noise = self._rng.normal(0.0, self.spec.noise, out.shape)
-            out = np.clip(out + noise, 0, 255).astype(np.uint8)
-        return out
+        region_u8 = np.clip(img * 255.0, 0, 255).astype(np.uint8)
+        return cv2.GaussianBlur(region_u8, (3, 3), 0.6)
 
-    def _shadow(self, img: np.ndarray, grid: RayGrid, points: np.ndarray) -> np.ndarray:
+    def _add_noise(self, image: np.ndarray) -> np.ndarray:
+        """Gaussian pixel noise, drawn from a small bank of pre-made noise frames (fast)."""
+        if self._noise_bank is None:
+            shape = (4, *image.shape)
+            self._noise_bank = np.round(self._rng.normal(0.0, self.spec.noise, shape)).astype(np.int16)
+        pick = self._noise_bank[self._rng.integers(len(self._noise_bank))]
+        dy, dx = self._rng.integers(image.shape[0]), self._rng.integers(image.shape[1])
+        pick = np.roll(pick, (dy, dx), axis=(0, 1))
+        return np.clip(image.astype(np.int16) + pick, 0, 255).astype(np.uint8)
+
+    def _shadow(self, img: np.ndarray, dirs: np.ndarray, ro: np.ndarray, points: np.ndarray) -> np.ndarray:
         """Soft contact shadow: darken the floor under low body points (computed at 1/4 size)."""
-        small = grid.dirs[::4, ::4]
-        ro = grid.cam.position
+        small = dirs[::4, ::4]
         down = small[..., 2] < -1e-6
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.where(down, -ro[2] / small[..., 2], 0.0)
@@ -244,8 +267,11 @@ class FrameRenderer:
             d2 = (p[..., 0] - q[0]) ** 2 + (p[..., 1] - q[1]) ** 2
             dark = np.maximum(dark, strength * np.exp(-d2 / (2 * sigma * sigma)))
         dark = np.where(down, dark, 0.0)
-        dark = cv2.resize(dark, (grid.cam.width, grid.cam.height), interpolation=cv2.INTER_LINEAR)
+        dark = cv2.resize(dark, (img.shape[1], img.shape[0]), interpolation=cv2.INTER_LINEAR)
         return img * (1.0 - dark[..., None])
+
+
+_KEY_LIGHT = np.array([0.35, -0.3, 1.0]) / np.linalg.norm([0.35, -0.3, 1.0])
 
 
 # ------------------------------------------------------------------ visibility and files
@@ -309,9 +335,27 @@ def render_scene_to_file(scene, out_path: str | Path, progress: Callable[[int, i
 
 
 def render_skeleton(renderer: FrameRenderer, scene, skel: Skeleton, cam: Camera) -> np.ndarray:
+    """One frame. A shaken camera only turns, so the steady camera's picture is warped by the
+    rotation's homography instead of re-casting every background ray."""
     shapes = body_shapes(skel, scene.body, renderer.palette)
     shadow = np.array([skel[name] for name in SHADOW_POINTS])
-    return renderer.render(shapes, cam, shadow)
+    base = scene.base_camera or cam
+    image = renderer.render(shapes, base, shadow)
+    if base is not cam:
+        image = cv2.warpPerspective(
+            image, _rotation_homography(base, cam), (cam.width, cam.height), flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT101,
+        )  # fmt: skip
+    return image
+
+
+def _rotation_homography(src: Camera, dst: Camera) -> np.ndarray:
+    """Pixel map from ``src`` to ``dst``, two cameras at the same place that differ by a rotation."""
+    cx, cy = src.center
+    k = np.array([[src.focal_px, 0, cx], [0, src.focal_px, cy], [0, 0, 1.0]])
+    h = k @ dst.rotation @ src.rotation.T @ np.linalg.inv(k)
+    shift = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1.0]])  # OpenCV pixel centres sit at integers
+    return np.linalg.inv(shift) @ h @ shift
 
 
 def render_frames(scene, indices: list[int] | None = None) -> list[np.ndarray]:
