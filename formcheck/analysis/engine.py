@@ -77,6 +77,7 @@ class Analyzer:
         self._fault_since: dict[str, float] = {}
         self._hold_good_s = 0.0
         self._last_t: float | None = None
+        self._last_end_index = 0
 
     # ------------------------------------------------------------------------------ streaming
     def update(self, frame: PoseFrame) -> LiveState:
@@ -119,7 +120,11 @@ class Analyzer:
             self._rest.add(t, live)
         if raw_rep is not None:
             series = self._series(smoothed=False)
-            self._reps.append(self._analyse(raw_rep, series, len(self._frames) - 1, self._view, len(self._reps)))
+            prev_end = self._last_end_index
+            self._last_end_index = raw_rep.end_index
+            self._reps.append(
+                self._analyse(raw_rep, series, len(self._frames) - 1, self._view, len(self._reps), prev_end=prev_end)
+            )
         return self._live_state(t, live, posture_cue, ready)
 
     def finish(self) -> SessionResult:
@@ -208,6 +213,7 @@ class Analyzer:
         reps: list[RepResult] = []
         ready_count = 0
         ok_count = 0
+        prev_end = 0
         t = s["t"]
         for i in range(len(t)):
             vec = np.array([s[k][i] for k in self.keys])
@@ -228,9 +234,9 @@ class Analyzer:
             if rest_now:
                 rest.add(t[i], vec)
             if raw is not None:
-                reps.append(
-                    self._analyse(raw, s, None, view, len(reps), rest_stats=rest.before(float(t[raw.start_index])))
-                )
+                before = rest.before(float(t[raw.start_index]))
+                reps.append(self._analyse(raw, s, None, view, len(reps), rest_stats=before, prev_end=prev_end))
+                prev_end = raw.end_index
         return reps, ready_count / ok_count if ok_count else 0.0
 
     def _measurable(self, key: str | None, view: str | None) -> bool:
@@ -257,6 +263,7 @@ class Analyzer:
         view: str | None,
         index: int,
         rest_stats: dict[str, float] | None = None,
+        prev_end: int = 0,
     ) -> RepResult:
         """Timing, metrics at the top, faults and score of one counted rep."""
         t = s["t"]
@@ -264,11 +271,13 @@ class Analyzer:
         n = len(t)
         fps = 1.0 / float(np.median(np.diff(t))) if n > 1 else 30.0
         pad = int(round(1.0 * fps))
-        lo = max(0, raw.start_index - pad)
+        # Some rest on each side for the ramp crossings, but never into the previous rep.
+        lo = max(0, raw.start_index - pad, prev_end)
         hi = raw.end_index if last_index is not None else min(n - 1, raw.end_index + pad)
-        # keep the window clear of the previous rep
-        if self._reps and last_index is not None:
-            lo = max(lo, int(np.searchsorted(t, self._reps[-1].end_s)))
+        for k in range(raw.end_index, hi + 1):  # ...nor into the next one
+            if prim[k] > raw.baseline + self.spec.reps.start_deg:
+                hi = max(raw.end_index, k - 1)
+                break
         timing = time_rep(t, prim, lo, raw.peak_index, hi, raw.baseline)
         top = (t >= timing.top_s) & (t <= timing.hold_end_s)
         if top.sum() < 3:

@@ -189,10 +189,10 @@ def _crossing(t: np.ndarray, a: np.ndarray, level: float, lo: int, hi: int, risi
 def time_rep(t: np.ndarray, a: np.ndarray, lo: int, peak: int, hi: int, baseline: float) -> RepTiming:
     """Start, top, end and hold of one rep from the samples between ``lo`` and ``hi``.
 
-    ``lo``/``hi`` should include some rest before and after the movement.
+    ``lo``/``hi`` should include some rest before and after the movement but no other rep;
+    ``peak`` is the index of the rep's highest sample (the state machine tracks it).
     """
-    peak_deg = float(np.nanmax(a[lo : hi + 1]))
-    peak = lo + int(np.nanargmax(a[lo : hi + 1]))
+    peak_deg = float(a[peak])
     base_up = float(np.nanmin(a[lo : peak + 1])) if peak > lo else baseline
     base_dn = float(np.nanmin(a[peak : hi + 1])) if hi > peak else baseline
     base_up = min(base_up, baseline) if np.isfinite(baseline) else base_up

@@ -21,7 +21,7 @@ from formcheck.analysis.exercises.common import (
     top_change,
     top_median,
 )
-from formcheck.analysis.geometry import angle_at, signed_angle_in_plane, tilt_from_horizontal_2d
+from formcheck.analysis.geometry import angle_at
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -43,30 +43,28 @@ TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees
 
 
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
-    # Primary: angle at the hip midpoint between shoulder and knee midpoints. Midpoints make it
-    # immune to left/right label swaps; it equals the mean of the two sides' angles within
-    # 0.5° for a pelvic drop of 12°. In a side view the 2D angle is exact up to perspective;
-    # otherwise the 3D world landmarks are used.
+    # Primary: the shoulder-hip-knee angle from 2D image landmarks. Measured on renders through
+    # MediaPipe (benchmarks/accuracy.py): in a side view the 2D angle is within ~1° of the truth
+    # at the top while MediaPipe's 3D world landmarks read ~5° low; in the oblique view a
+    # near-straight top still projects straight (collinear points stay collinear) and 2D is
+    # ~2° low, 3D ~10° low. Side view: mean of the two sides (true under a pelvic drop);
+    # oblique: midpoints (the far side is poorly placed by the model). Feet/head end: 3D, used
+    # only to count reps, never reported (the angle lies along the camera axis there).
     if view == "side":
-        primary = angle_at(body.mid2("shoulder"), body.mid2("hip"), body.mid2("knee"))
-    else:
+        primary = float(np.mean([angle_at(body.j2(s, "shoulder"), body.j2(s, "hip"), body.j2(s, "knee")) for s in SIDES]))
+    elif view in ("feet", "head"):
         primary = angle_at(body.mid3("shoulder"), body.mid3("hip"), body.mid3("knee"))
+    else:
+        primary = angle_at(body.mid2("shoulder"), body.mid2("hip"), body.mid2("knee"))
     # Name the hips by geometry: the one on the patient's left along the body's left axis.
     hips = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "hip") - body.mid3("hip"), axes.left)))
     right_hip, left_hip = hips[0], hips[1]
-    if view in ("feet", "head"):
-        # Image plane = frontal plane. Hip line tilt relative to the shoulder line (shoulders rest
-        # on the floor) so camera roll cancels; + when the patient's right hip is lower.
-        hip_tilt = tilt_from_horizontal_2d(body.j2(left_hip, "hip"), body.j2(right_hip, "hip"))
-        sh = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "shoulder") - body.mid3("shoulder"), axes.left)))
-        sh_tilt = tilt_from_horizontal_2d(body.j2(sh[1], "shoulder"), body.j2(sh[0], "shoulder"))
-        drop = hip_tilt - sh_tilt
-    else:
-        # 3D: roll of the hip line against the shoulder line about the trunk axis.
-        hip_line = body.j3(right_hip, "hip") - body.j3(left_hip, "hip")
-        sh = sorted(SIDES, key=lambda s: float(np.dot(body.j3(s, "shoulder") - body.mid3("shoulder"), axes.left)))
-        sh_line = body.j3(sh[0], "shoulder") - body.j3(sh[1], "shoulder")
-        drop = -signed_angle_in_plane(sh_line, hip_line, axes.cranial)
+    # Pelvic drop: the hip line's angle to the floor plane, in 3D. The floor normal comes from
+    # the shoulders and feet (FloorTracker), not from the camera axes, so a camera looking up
+    # or down the body does not foreshorten the tilt (the 2D hip-line tilt read ~30% low from
+    # a low camera at the feet on exact landmarks). + when the patient's right hip is lower.
+    v = body.j3(right_hip, "hip") - body.j3(left_hip, "hip")
+    drop = float(np.degrees(np.arcsin(np.clip(-np.dot(v, axes.up) / (np.linalg.norm(v) + 1e-12), -1, 1))))
     knee_sep = float(np.linalg.norm(body.j3("left", "knee") - body.j3("right", "knee")) * 100)
     ankle_sep = float(np.linalg.norm(body.j3("left", "ankle") - body.j3("right", "ankle")) * 100)
     return {

@@ -1,0 +1,291 @@
+"""Accuracy of the whole path — rendered video -> MediaPipe -> analysis — against exact truth.
+
+    python benchmarks/accuracy.py                      # full suite (64 clips), 2 workers
+    python benchmarks/accuracy.py --quick              # a small subset
+    python benchmarks/accuracy.py --out /tmp/fc-bench  # where clips and pose tracks are kept
+
+The suite is seeded: 3 exercises x both sides x (the view recommended for the case, oblique)
+x (clean, each fault at the renderer's default magnitude, a short hold, a small range).
+Each clip has 3-5 reps and a 1-4 s hold. Rendered clips and their pose tracks are cached in
+``--out`` (delete it for a fresh render); the analysis always runs fresh.
+
+Truth for the two faults the renderer has no switch for: ``short_hold`` is true when the
+rep's true hold is under the analyzer's SHORT_HOLD_S, and ``small_lift`` (fire hydrant) when
+the rep's true peak is under the clinical flag line; both come from the spec's hold_s and rom.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from formcheck.analysis import analyze_frames, get_exercise  # noqa: E402
+from formcheck.analysis.exercises.common import SHORT_HOLD_S  # noqa: E402
+from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, ClipTruth, SynthSpec  # noqa: E402
+
+# The view each case is recommended in (the bridge's frontal-plane faults need the feet end).
+RECOMMENDED = {
+    "bridge": {"pelvic_drop": "feet", "knees_in": "feet", None: "side"},
+    "clamshell": {None: "front"},
+    "fire_hydrant": {None: "back"},
+}
+# Flag lines for the derived ROM faults, from the exercise specs (target - flag shortfall).
+SMALL_ROM = {"bridge": ("hips_low", 0.45), "clamshell": ("small_opening", 0.45), "fire_hydrant": ("small_lift", 0.4)}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    spec: SynthSpec
+
+
+def suite(seed: int = 0, quick: bool = False) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    cases: list[Case] = []
+    for ex in ("bridge", "clamshell", "fire_hydrant"):
+        variants: list[tuple[str, dict]] = [("clean", {})]
+        variants += [(code, {"faults": {code: mag}}) for code, mag in DEFAULT_FAULT_MAGNITUDES[ex].items()]
+        variants.append(("short_hold", {"hold_s": 0.25}))
+        if ex == "fire_hydrant":  # the renderer has no small_lift switch: a small range of motion
+            variants.append(("small_lift", {"rom": SMALL_ROM[ex][1]}))
+        for side in ("left", "right"):
+            for label, kw in variants:
+                rec = RECOMMENDED[ex].get(label, RECOMMENDED[ex][None])
+                for view in (rec, "oblique"):
+                    s = int(rng.integers(0, 1_000_000))
+                    reps = int(rng.integers(3, 6))
+                    hold = float(kw.get("hold_s", np.round(rng.uniform(1.0, 4.0), 1)))
+                    spec = SynthSpec(
+                        exercise=ex,
+                        reps=reps,
+                        hold_s=hold,
+                        side=side,
+                        view=view,
+                        faults=kw.get("faults", {}),
+                        rom=kw.get("rom", 1.0),
+                        seed=s,
+                        width=480,
+                        height=360,
+                        lead_in_s=1.0,
+                    )
+                    cases.append(Case(f"{ex}-{side}-{view}-{label}", spec))
+    # Interleave the exercises so that a partial run already covers all three.
+    cases = [c for group in zip(*(_by_ex(cases, ex) for ex in ("bridge", "clamshell", "fire_hydrant"))) for c in group] + [
+        c for c in cases if c not in _interleavable(cases)
+    ]
+    if quick:
+        keep = []
+        for c in cases:
+            if c.name.endswith(("-clean", "pelvic_drop", "pelvis_rollback", "trunk_shift")) and "left" in c.name:
+                keep.append(c)
+        return keep
+    return cases
+
+
+def _by_ex(cases: list[Case], ex: str) -> list[Case]:
+    return [c for c in cases if c.spec.exercise == ex]
+
+
+def _interleavable(cases: list[Case]) -> list[Case]:
+    n = min(len(_by_ex(cases, ex)) for ex in ("bridge", "clamshell", "fire_hydrant"))
+    return [c for ex in ("bridge", "clamshell", "fire_hydrant") for c in _by_ex(cases, ex)[:n]]
+
+
+def _prepare(args: tuple[Case, str]) -> str:
+    """Render the clip and run the pose model once; both are cached on disk."""
+    case, out = args
+    from formcheck.pipeline import track_from_video
+    from formcheck.synth import render_clip
+
+    clip = Path(out) / f"{case.name}.mp4"
+    track_path = clip.with_suffix(".track.json")
+    spec_path = clip.with_suffix(".spec.json")
+    if spec_path.exists() and json.loads(spec_path.read_text()) != case.spec.to_dict():
+        for p in (clip, track_path):
+            p.unlink(missing_ok=True)
+    if not clip.exists():
+        render_clip(case.spec, clip)
+        spec_path.write_text(json.dumps(case.spec.to_dict()))
+    if not track_path.exists():
+        track_from_video(clip).save(track_path)
+    return case.name
+
+
+def truth_faults(ex: str, rep_truth, spec: SynthSpec) -> set[str]:
+    codes = {c for c, m in rep_truth.faults.items() if m > 0}
+    if rep_truth.hold_s < SHORT_HOLD_S:
+        codes.add("short_hold")
+    if ex == "fire_hydrant":
+        f = get_exercise(ex).fault("small_lift")
+        target = 50.0  # fire_hydrant.TOP_TARGET_DEG
+        if target - rep_truth.peak_angle_deg > f.threshold:
+            codes.add("small_lift")
+    return codes
+
+
+def evaluate(cases: list[Case], out: str) -> dict:
+    from formcheck.track import Track
+
+    rows = []
+    for case in cases:
+        clip = Path(out) / f"{case.name}.mp4"
+        truth = ClipTruth.load(clip.with_name(clip.stem + ".truth.json"))
+        track = Track.load(clip.with_suffix(".track.json"))
+        ex = case.spec.exercise
+        result = analyze_frames(track.frames, ex, source=clip.name)
+        rows.append((case, truth, track, result))
+    return summarise(rows)
+
+
+def summarise(rows: list) -> dict:
+    exact = []
+    side_ok = []
+    hold_err: list[float] = []
+    good_hold_err: list[float] = []
+    peak_err: list[float] = []
+    peak_err_by_view: dict[str, list[float]] = defaultdict(list)
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    clean_no_fault = []
+    failures = []
+    detection = []
+    for case, truth, track, result in rows:
+        ex = case.spec.exercise
+        spec_ex = get_exercise(ex)
+        detection.append(track.detection_rate)
+        n_ok = len(result.reps) == len(truth.reps)
+        exact.append(n_ok)
+        if spec_ex.unilateral:
+            side_ok.append(all(r.side == case.spec.side for r in result.reps) and bool(result.reps))
+        if not n_ok:
+            failures.append(f"{case.name}: {len(result.reps)} reps counted, {len(truth.reps)} true ({result.message})")
+        # Match reps by time (nearest true top to each counted top).
+        used = set()
+        pairs = []
+        for r in result.reps:
+            j = int(np.argmin([abs(r.top_s - t.top_s) if k not in used else 1e9 for k, t in enumerate(truth.reps)]))
+            if j in used or abs(r.top_s - truth.reps[j].top_s) > 2.0:
+                pairs.append((r, None))
+                continue
+            used.add(j)
+            pairs.append((r, truth.reps[j]))
+        measurable = {f.code for f in spec_ex.faults if f.metric is None or result.view in spec_ex.metric(f.metric).views}
+        clip_flags = False
+        for r, t in pairs:
+            found = {f.code for f in r.faults}
+            clip_flags |= bool(found)
+            if t is None:
+                for c in found:
+                    fp[c] += 1
+                continue
+            hold_err.append(abs(r.time_at_top_s - t.hold_s))
+            if not t.faults:
+                good_hold_err.append(abs(r.hold_s - t.hold_s))
+            if r.peak_angle_deg is not None:
+                peak_err.append(abs(r.peak_angle_deg - t.peak_angle_deg))
+                peak_err_by_view[f"{ex}/{case.spec.view}"].append(r.peak_angle_deg - t.peak_angle_deg)
+            true_codes = truth_faults(ex, t, case.spec) & measurable
+            for c in measurable:
+                if c in found and c in true_codes:
+                    tp[c] += 1
+                elif c in found:
+                    fp[c] += 1
+                elif c in true_codes:
+                    fn[c] += 1
+        for k, t in enumerate(truth.reps):
+            if k not in used:
+                for c in truth_faults(ex, t, case.spec) & measurable:
+                    fn[c] += 1
+        if case.name.endswith("-clean"):
+            clean_no_fault.append(not clip_flags)
+    codes = sorted(set(tp) | set(fp) | set(fn))
+    per_fault = {}
+    for c in codes:
+        p = tp[c] / (tp[c] + fp[c]) if tp[c] + fp[c] else float("nan")
+        r = tp[c] / (tp[c] + fn[c]) if tp[c] + fn[c] else float("nan")
+        per_fault[c] = {"precision": p, "recall": r, "tp": tp[c], "fp": fp[c], "fn": fn[c]}
+    return {
+        "clips": len(rows),
+        "detection_rate": float(np.mean(detection)) if detection else float("nan"),
+        "exact_rep_count_rate": float(np.mean(exact)) if exact else float("nan"),
+        "side_correct_rate": float(np.mean(side_ok)) if side_ok else float("nan"),
+        "hold_mae_s": float(np.mean(hold_err)) if hold_err else float("nan"),
+        "good_posture_hold_mae_s_clean_reps": float(np.mean(good_hold_err)) if good_hold_err else float("nan"),
+        "peak_angle_mae_deg": float(np.mean(peak_err)) if peak_err else float("nan"),
+        "peak_bias_by_view_deg": {k: round(float(np.mean(v)), 2) for k, v in sorted(peak_err_by_view.items())},
+        "faults": per_fault,
+        "clean_clips_without_fault_rate": float(np.mean(clean_no_fault)) if clean_no_fault else float("nan"),
+        "failures": failures,
+    }
+
+
+TARGETS = {
+    "exact_rep_count_rate": (">=", 0.97),
+    "hold_mae_s": ("<=", 0.3),
+    "peak_angle_mae_deg": ("<=", 5.0),
+    "clean_clips_without_fault_rate": (">=", 0.90),
+}
+
+
+def print_report(s: dict) -> bool:
+    ok_all = True
+    print(f"clips: {s['clips']}   pose detection rate: {s['detection_rate']:.3f}")
+    print(f"{'metric':40s} {'value':>8s}  target")
+    for key in ("exact_rep_count_rate", "hold_mae_s", "peak_angle_mae_deg", "clean_clips_without_fault_rate"):
+        op, target = TARGETS[key]
+        v = s[key]
+        ok = v >= target if op == ">=" else v <= target
+        ok_all &= bool(ok)
+        print(f"{key:40s} {v:8.3f}  {op} {target}  {'ok' if ok else 'MISS'}")
+    print(f"{'side_correct_rate (unilateral clips)':40s} {s['side_correct_rate']:8.3f}")
+    print(f"{'good_posture_hold_mae_s (clean reps)':40s} {s['good_posture_hold_mae_s_clean_reps']:8.3f}")
+    print(f"{'fault':16s} {'precision':>9s} {'recall':>7s}   tp  fp  fn")
+    for code, f in s["faults"].items():
+        ok = (np.isnan(f["precision"]) or f["precision"] >= 0.9) and (np.isnan(f["recall"]) or f["recall"] >= 0.9)
+        ok_all &= bool(ok)
+        print(
+            f"{code:16s} {f['precision']:9.3f} {f['recall']:7.3f}  {f['tp']:3d} {f['fp']:3d} {f['fn']:3d}"
+            f"  {'ok' if ok else 'MISS'}"
+        )
+    print("peak bias by exercise/view (deg):", s["peak_bias_by_view_deg"])
+    for line in s["failures"]:
+        print("  count miss:", line)
+    return ok_all
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.environ.get("FORMCHECK_BENCH_DIR", "/tmp/formcheck-accuracy"))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", default="", help="substring filter on clip names")
+    ap.add_argument("--json", default="", help="also write the summary here")
+    args = ap.parse_args(argv)
+    cases = [c for c in suite(args.seed, args.quick) if args.only in c.name]
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    with Pool(min(2, max(1, args.workers))) as pool:
+        for i, name in enumerate(pool.imap_unordered(_prepare, [(c, args.out) for c in cases]), 1):
+            print(f"[{i}/{len(cases)}] {name} ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
+    summary = evaluate(cases, args.out)
+    ok = print_report(summary)
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=2, default=float))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""The analysis drawn on a frame: skeleton, the key angle at its joint, reps, hold timer, cue.
+
+Built on ``formcheck.annotate.draw_skeleton``. ``draw_state`` draws one ``LiveState`` (the
+webcam uses it as is); for a file, ``timeline`` rewrites the live states with the final
+result's reps and holds, so the video and the JSON report never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from formcheck.analysis.result import LiveState, SessionResult
+from formcheck.annotate import draw_skeleton
+from formcheck.landmarks import side_landmark
+from formcheck.pose_types import PoseFrame
+
+TEXT = (255, 255, 255)
+PANEL = (20, 20, 20)
+GOOD = (90, 220, 120)
+WARN = (255, 200, 60)
+BAD = (255, 90, 90)
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour=TEXT, thick: int = 1) -> None:
+    cv2.putText(img, text, org, FONT, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, colour, thick, cv2.LINE_AA)
+
+
+def _wrap(text: str, max_chars: int) -> list[str]:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > max_chars and line:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _key_joint(pose: PoseFrame, side: str | None) -> tuple[int, int] | None:
+    """Where the primary angle sits: the hip (working hip, or between the hips)."""
+    if not pose.detected:
+        return None
+    if side in ("left", "right"):
+        p = pose.pixel(side_landmark(side, "hip"))
+    else:
+        p = 0.5 * (pose.pixel(side_landmark("left", "hip")) + pose.pixel(side_landmark("right", "hip")))
+    return int(p[0]), int(p[1])
+
+
+def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
+    """RGB frame with the skeleton and the analysis of this moment drawn on."""
+    out = draw_skeleton(image, pose)
+    h, w = out.shape[:2]
+    s = max(0.4, h / 720)
+    # Key angle at its joint.
+    angle = state.angles.get(state.primary_key)
+    joint = _key_joint(pose, state.side)
+    if joint is not None:
+        cv2.circle(out, joint, int(14 * s), WARN, max(2, int(2 * s)), cv2.LINE_AA)
+        label = f"{angle:.0f} deg" if angle is not None else "angle: n/a"
+        _text(out, label, (joint[0] + int(18 * s), joint[1] - int(12 * s)), 0.9 * s, WARN, max(1, int(2 * s)))
+    # Panel: reps per side, hold timer, phase.
+    panel_h = int(78 * s)
+    overlay = out.copy()
+    cv2.rectangle(overlay, (0, 0), (w, panel_h), PANEL, -1)
+    out = cv2.addWeighted(overlay, 0.55, out, 0.45, 0)
+    reps = "  ".join(f"{k} {v}" for k, v in state.reps.items()) if state.reps else "0"
+    _text(out, f"Reps: {reps}", (int(10 * s), int(30 * s)), 0.8 * s, TEXT, max(1, int(2 * s)))
+    hold_col = GOOD if state.phase == "hold" else TEXT
+    _text(out, f"Hold {state.hold_s:4.1f} s", (int(10 * s), int(64 * s)), 0.8 * s, hold_col, max(1, int(2 * s)))
+    _text(out, state.phase, (w - int(110 * s), int(30 * s)), 0.7 * s, TEXT, 1)
+    # Cue at the bottom.
+    if state.cue:
+        colour = BAD if state.cue_code not in ("camera", "position") else WARN
+        lines = _wrap(state.cue, max(20, int(w / (16 * s))))[:3]
+        box_h = int((14 + 30 * len(lines)) * s)
+        overlay = out.copy()
+        cv2.rectangle(overlay, (0, h - box_h), (w, h), PANEL, -1)
+        out = cv2.addWeighted(overlay, 0.6, out, 0.4, 0)
+        for i, line in enumerate(lines):
+            _text(out, line, (int(10 * s), h - box_h + int((30 + 30 * i) * s)), 0.7 * s, colour, max(1, int(2 * s)))
+    return out
+
+
+def timeline(result: SessionResult, states: list[LiveState], cue_after_rep_s: float = 2.5) -> list[LiveState]:
+    """Live states made consistent with the final result (reps, holds, phases, fault cues)."""
+    out = []
+    reps = result.reps
+    for st in states:
+        t = st.t
+        counts = dict.fromkeys(st.reps, 0)
+        phase, hold, side = st.phase, 0.0, st.side
+        cue, code = st.cue, st.cue_code
+        for r in reps:
+            if r.end_s <= t:
+                counts[r.side] = counts.get(r.side, 0) + 1
+                side = r.side
+                if t - r.end_s <= cue_after_rep_s and r.faults and code not in ("no_person", "visibility"):
+                    cue, code = r.faults[0].cue, r.faults[0].code
+            elif r.start_s <= t:
+                side = r.side
+                if t < r.top_s:
+                    phase = "up"
+                elif t <= r.hold_end_s:
+                    phase = "hold"
+                    hold = min(t - r.top_s, r.hold_s) if r.time_at_top_s > 0 else 0.0
+                else:
+                    phase = "down"
+        if st.status in ("no_person", "not_visible"):
+            phase = st.phase
+        elif st.phase in ("up", "hold", "down") and phase == st.phase:
+            pass
+        elif not any(r.start_s <= t < r.end_s for r in reps) and st.status == "ok":
+            phase = "rest"
+        out.append(replace(st, reps=counts, phase=phase, hold_s=round(hold, 1), side=side, cue=cue, cue_code=code))
+    return out

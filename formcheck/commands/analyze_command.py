@@ -1,0 +1,125 @@
+"""``formcheck analyze VIDEO_OR_TRACK --exercise bridge|clamshell|fire_hydrant``: score a set.
+
+Pass 1 runs pose + the streaming analyzer over the clip (or reads a saved track file).
+Pass 2, only with --annotated, decodes the clip again and draws the final result on it, so the
+video shows exactly the reps and holds of the JSON/CSV report.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from formcheck.analysis import EXERCISES, Analyzer, LiveState, SessionResult
+from formcheck.analysis.overlay import draw_state, timeline
+from formcheck.errors import UserError
+from formcheck.pose_types import PoseFrame
+
+FAILED = ("no_person", "not_visible", "wrong_exercise")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("analyze", help="count reps, time holds and check the form of one exercise")
+    p.add_argument("input", type=Path, help="video file, or a track file (.json) from `formcheck pose`")
+    p.add_argument("--exercise", required=True, choices=sorted(EXERCISES), help="which exercise the clip shows")
+    p.add_argument("--side", default="auto", choices=("auto", "left", "right"), help="working leg (default: detect)")
+    p.add_argument("--json", type=Path, help="write the full result as JSON (docs/result_schema.md)")
+    p.add_argument("--csv", type=Path, help="write one row per rep as CSV")
+    p.add_argument("--annotated", type=Path, help="write an MP4 with the skeleton, angle, reps, hold and cues")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _frames_from_track(path: Path) -> list[PoseFrame]:
+    from formcheck.track import Track
+
+    return Track.load(path).frames
+
+
+def run(args: argparse.Namespace) -> int:
+    is_track = args.input.suffix.lower() == ".json"
+    if is_track and args.annotated:
+        raise UserError("--annotated needs the video itself, not a track file")
+    for opt, suffix in (("json", ".json"), ("csv", ".csv"), ("annotated", ".mp4")):
+        path = getattr(args, opt)
+        if path is not None and path.suffix.lower() != suffix:
+            raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
+    analyzer = Analyzer(args.exercise, side=args.side, live=False, source=args.input.name)
+    poses: list[PoseFrame] = []
+    states: list[LiveState] = []
+    if is_track:
+        for frame in _frames_from_track(args.input):
+            poses.append(frame)
+            states.append(analyzer.update(frame))
+    else:
+        from formcheck.pipeline import iter_pose
+
+        for _video_frame, pose in iter_pose(args.input, progress=not args.quiet):
+            poses.append(pose)
+            states.append(analyzer.update(pose))
+    result = analyzer.finish()
+    if args.json:
+        result.to_json(args.json)
+    if args.csv:
+        result.to_csv(args.csv)
+    if result.status in FAILED:
+        raise UserError(result.message or "Could not analyse this clip.")
+    if args.annotated:
+        _write_annotated(args.input, args.annotated, poses, timeline(result, states))
+    print(report(result))
+    for opt in ("json", "csv", "annotated"):
+        if getattr(args, opt):
+            print(f"{opt}: {getattr(args, opt)}")
+    return 0
+
+
+def _write_annotated(video: Path, out: Path, poses: list[PoseFrame], states: list[LiveState]) -> None:
+    from formcheck.video_io import VideoWriter, probe, read_frames
+
+    info = probe(video)
+    writer = VideoWriter(out, fps=info.fps or 30.0)
+    try:
+        for i, frame in enumerate(read_frames(video)):
+            if i >= len(poses):
+                break
+            writer.write(draw_state(frame.image, poses[i], states[i]))
+    finally:
+        writer.close()
+
+
+def report(result: SessionResult) -> str:
+    """Plain-text summary for the terminal."""
+    s = result.summary
+    lines = [f"{result.exercise}: {', '.join(f'{k} {v}' for k, v in s['reps'].items())} reps"]
+    if result.view:
+        lines.append(f"camera view: {result.view} (recommended: {', '.join(result.recommended_views)})")
+    for key, advice in result.not_measurable.items():
+        lines.append(f"  not measurable: {advice}")
+    if result.message:
+        lines.append(result.message)
+    hold = s["hold"]
+    if hold["mean_s"] is not None:
+        lines.append(
+            f"hold: mean {hold['mean_s']:.1f} s (min {hold['min_s']:.1f}, max {hold['max_s']:.1f}); "
+            f"{hold['reps_meeting_target']} reps held {s['prescription']['hold_s']:.0f} s or more"
+        )
+    rom = s["range_of_motion"]
+    if rom["peak_mean_deg"] is not None:
+        lines.append(
+            f"{result.primary_key}: top {rom['peak_mean_deg']:.0f}° on average "
+            f"({rom['peak_min_deg']:.0f}-{rom['peak_max_deg']:.0f}°), rest {rom['rest_mean_deg']:.0f}°"
+        )
+    if s["most_common_fault"]:
+        f = s["most_common_fault"]
+        lines.append(f"most common fault: {f['code']} in {f['reps']} reps — {f['cue']}")
+    if s["mean_score"] is not None:
+        lines.append(f"mean score: {s['mean_score']:.0f}/100")
+    lines.append(f"{'rep':>3} {'side':5} {'start':>6} {'hold':>5} {'peak':>6} {'up':>4} {'down':>4} {'score':>5}  faults")
+    for r in result.reps:
+        peak = f"{r.peak_angle_deg:6.1f}" if r.peak_angle_deg is not None else "   n/a"
+        faults = ", ".join(f"{f.code} {f.magnitude:.0f}{'°' if f.unit == 'deg' else f.unit}" for f in r.faults)
+        lines.append(
+            f"{r.index + 1:3d} {r.side:5} {r.start_s:6.1f} {r.hold_s:5.1f} {peak} {r.up_s:4.1f} {r.down_s:4.1f} "
+            f"{r.score:5d}  {faults}"
+        )
+    return "\n".join(lines)
