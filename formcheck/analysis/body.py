@@ -33,6 +33,7 @@ class Axes:
     anterior: np.ndarray
     left: np.ndarray
     up: np.ndarray
+    floor_rms_m: float = float("nan")  # how far this frame's floor contacts are from one plane
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,15 @@ class Body:
         thighs = [float(np.linalg.norm(self.j2(s, "knee") - self.j2(s, "hip"))) for s in SIDES]
         return max(torso, *thighs, 1.0)
 
-    def axes(self, anterior_hint: Callable[[Body, np.ndarray, np.ndarray], np.ndarray], up: np.ndarray) -> Axes:
+    def axes(
+        self, anterior_hint: Callable[[Body, np.ndarray, np.ndarray], np.ndarray], up: np.ndarray, floor_rms_m: float
+    ) -> Axes:
         """Body axes from the torso (label-free), the floor normal and the exercise's idea of
         where the front is."""
         cranial = unit(self.mid3("shoulder") - self.mid3("hip"))
         anterior = unit(reject(anterior_hint(self, cranial, up), cranial))
         left = unit(np.cross(cranial, anterior))
-        return Axes(cranial, anterior, left, up)
+        return Axes(cranial, anterior, left, up, floor_rms_m)
 
 
 def anterior_up(body: Body, cranial: np.ndarray, up: np.ndarray) -> np.ndarray:
@@ -125,16 +128,22 @@ def anterior_down(body: Body, cranial: np.ndarray, up: np.ndarray) -> np.ndarray
     return -up
 
 
-def plane_normal(points: np.ndarray) -> np.ndarray | None:
-    """Unit normal of the best-fit plane through (k>=3, 3) points, oriented to WORLD_UP."""
+def plane_normal(points: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """(unit normal of the best-fit plane through (k>=3, 3) points, oriented to WORLD_UP, RMS
+    distance of the points from it in metres). The normal is None when the points are collinear."""
     p = np.asarray(points, float)
     if p.shape[0] < 3 or not np.all(np.isfinite(p)):
-        return None
+        return None, float("nan")
     _, s, vt = np.linalg.svd(p - p.mean(axis=0))
+    rms = float(s[-1] / np.sqrt(p.shape[0]))
     if s[1] < 1e-6:  # collinear
-        return None
+        return None, rms
     n = vt[-1]
-    return n if float(np.dot(n, WORLD_UP)) >= 0 else -n
+    n = n if float(np.dot(n, WORLD_UP)) >= 0 else -n
+    return n, rms
+
+
+MAX_CAMERA_TILT_DEG = 65.0
 
 
 class FloorTracker:
@@ -151,10 +160,17 @@ class FloorTracker:
         self._items: list[tuple[float, np.ndarray]] = []
 
     def update(self, t: float, normal: np.ndarray | None) -> np.ndarray:
-        if normal is not None:
+        # A normal tipped further than MAX_CAMERA_TILT_DEG from the camera's up is not the floor
+        # (no phone films the floor that steeply): that frame's contacts were misplaced.
+        if normal is not None and float(np.dot(normal, WORLD_UP)) >= np.cos(np.radians(MAX_CAMERA_TILT_DEG)):
             self._items.append((t, normal))
         self._items = [(tt, n) for tt, n in self._items if tt >= t - self.window_s]
         if not self._items:
             return WORLD_UP.copy()
-        m = unit(np.mean([n for _, n in self._items], axis=0))
+        m = np.mean([n for _, n in self._items], axis=0)
+        # Assume an upright camera (no roll: phones are propped up level, and the video reader
+        # has already applied the clip's rotation). The fitted plane's sideways tilt is then
+        # model error, and removing it halves the error of "up" on renders (the 3D landmarks
+        # of a figure seen from behind lean sideways by up to 30°); the pitch is kept.
+        m = unit(np.array([0.0, m[1], m[2]]))
         return m if np.all(np.isfinite(m)) else WORLD_UP.copy()

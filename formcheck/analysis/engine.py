@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +31,10 @@ from formcheck.pose_types import PoseFrame
 VISIBILITY_MIN = 0.5  # MediaPipe's own default for "this landmark is visible"
 READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
 CUE_PERSIST_S = 0.3  # a form fault must last this long before it is shown (no flicker)
+# The exercise's floor contacts (hands, knees, feet, shoulders) must lie within this RMS distance
+# of one plane; rendered contacts sit 3.5-7.5 cm above the floor (0-2 cm RMS), MediaPipe's world
+# landmarks add a few cm. Further apart, the body is not in the exercise's position.
+FLOOR_RMS_MAX_M = 0.08
 JOINT_WORDS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands"}
 
 
@@ -105,8 +109,9 @@ class Analyzer:
             self._counter.update(t, np.nan, False)
             self._ok_since = None
             return self._state(t, "not_visible", None, msg, "visibility")
-        up = self._floor.update(t, plane_normal(self.spec.floor_points(body)))
-        axes = body.axes(self.spec.anterior, up)
+        normal, rms = plane_normal(self.spec.floor_points(body))
+        up = self._floor.update(t, normal if rms < FLOOR_RMS_MAX_M else None)
+        axes = body.axes(self.spec.anterior, up, rms)
         self._view, az = self._views.update(t, axes)
         metrics = self.spec.measure(body, axes, self._view)
         raw = np.array([metrics.get(k, np.nan) for k in self.keys], dtype=float)
@@ -279,6 +284,8 @@ class Analyzer:
                 hi = max(raw.end_index, k - 1)
                 break
         timing = time_rep(t, prim, lo, raw.peak_index, hi, raw.baseline)
+        if self.spec.primary_from_rest:
+            timing = replace(timing, peak_deg=timing.peak_deg - timing.baseline_deg, baseline_deg=0.0)
         top = (t >= timing.top_s) & (t <= timing.hold_end_s)
         if top.sum() < 3:
             top = np.abs(t - timing.peak_s) <= max(0.1, 1.5 / fps)

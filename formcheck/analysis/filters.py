@@ -86,7 +86,8 @@ def zero_phase_smooth(values: np.ndarray, fps: float, window_s: float = 0.25, po
     A 0.25 s window removes frame-to-frame landmark jitter (MediaPipe's is mostly above 5 Hz)
     while keeping the shape of a rep, whose phases last 0.5 s or more.
     """
-    y = fill_gaps(values)
+    y = np.asarray(values, dtype=float)
+    y = fill_gaps(np.where(np.isfinite(y), y, np.nan))
     out = np.full_like(y, np.nan)
     window = max(polyorder + 2, int(round(window_s * fps)) | 1)
     finite = ~np.isnan(y)

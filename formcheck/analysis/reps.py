@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 RISE_10_90_FRACTION = 0.6
+NOT_READY_REST_S = 1.0
+NOT_READY_MOVING_S = 6.0
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,10 @@ class RepCounter:
         if not ready:
             if self._not_ready_since is None:
                 self._not_ready_since = t
-            elif t - self._not_ready_since > 1.0:
-                # Out of position for a while (e.g. standing up): forget the rep in progress.
+            # Out of position for a while (e.g. standing up): back to set-up. A rep in progress
+            # gets longer, because a lift itself can upset the posture read-outs briefly.
+            limit = NOT_READY_MOVING_S if self.moving else NOT_READY_REST_S
+            if t - self._not_ready_since > limit:
                 self.state = "setup"
                 self._hold_since = None
                 return None

@@ -112,6 +112,9 @@ class ExerciseSpec:
     hold_target_s: float  # prescription: seconds to hold at the top
     reps_target: int  # prescription: reps per side (or in total for a bilateral exercise)
     smoothing_keys: tuple[str, ...] = field(default=())  # extra per-frame series kept (posture)
+    # Report the primary angle as the change from the rep's rest level (the start position is
+    # the anatomical zero, e.g. the fire hydrant's thigh hanging straight down).
+    primary_from_rest: bool = False
 
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):

@@ -14,6 +14,7 @@ from formcheck.analysis.body import SIDES, Axes, Body, anterior_up
 from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.exercises.common import (
     POSTURE_KEYS,
+    floor_ok,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -51,7 +52,9 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # oblique: midpoints (the far side is poorly placed by the model). Feet/head end: 3D, used
     # only to count reps, never reported (the angle lies along the camera axis there).
     if view == "side":
-        primary = float(np.mean([angle_at(body.j2(s, "shoulder"), body.j2(s, "hip"), body.j2(s, "knee")) for s in SIDES]))
+        primary = float(
+            np.mean([angle_at(body.j2(s, "shoulder"), body.j2(s, "hip"), body.j2(s, "knee")) for s in SIDES])
+        )
     elif view in ("feet", "head"):
         primary = angle_at(body.mid3("shoulder"), body.mid3("hip"), body.mid3("knee"))
     else:
@@ -73,7 +76,7 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
         "pelvic_drop_deg": drop,
         "knee_separation_cm": knee_sep,
         "ankle_separation_cm": ankle_sep,
-        **posture_metrics(body, axes.up),
+        **posture_metrics(body, axes),
     }
 
 
@@ -84,6 +87,8 @@ def floor_points(body: Body) -> np.ndarray:
 
 def start_posture(m: Metrics) -> str | None:
     """Lying on the back (hip line level, trunk near the floor), knees bent and above the hips."""
+    if not floor_ok(m):
+        return "Lie on your back with your shoulders and feet on the floor."
     if out_of_range(m, "hip_line_elev_deg", 0.0, 40.0):
         return "Lie on your back, not on your side."
     if out_of_range(m, "trunk_elev_deg", -40.0, 45.0):

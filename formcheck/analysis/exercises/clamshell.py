@@ -14,6 +14,7 @@ from formcheck.analysis.body import SIDES, WORLD_UP, Axes, Body
 from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.exercises.common import (
     POSTURE_KEYS,
+    floor_ok,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -75,12 +76,14 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
         "side": side,
         "pelvis_roll_deg": roll,
         "feet_separation_cm": feet,
-        **posture_metrics(body, axes.up),
+        **posture_metrics(body, axes),
     }
 
 
 def start_posture(m: Metrics) -> str | None:
     """Lying on the side (hips stacked), trunk along the floor, knees bent."""
+    if not floor_ok(m):
+        return "Lie on your side on the floor."
     if out_of_range(m, "hip_line_elev_deg", 45.0, 90.0):
         return "Lie on your side with your hips stacked, one above the other."
     if out_of_range(m, "trunk_elev_deg", -35.0, 35.0):

@@ -16,8 +16,13 @@ from formcheck.analysis.geometry import angle_at, unit
 SHORT_HOLD_S = 0.5
 
 
-def posture_metrics(body: Body, up: np.ndarray) -> Metrics:
+def posture_metrics(body: Body, axes: Axes) -> Metrics:
     """Orientation read-outs shared by the start-posture checks (world metres, label-free).
+
+    ``up`` is the fitted floor's normal, which corrects for a camera looking down 30-50° (the
+    camera's own up would tip a level trunk by that much). The fit assumes the exercise's
+    floor contacts, so floor_rms_cm (how well they fit one plane) is part of the check: for a
+    different exercise they are not on the floor and the fit is poor.
 
     trunk_elev_deg: shoulder midpoint above the hip midpoint, degrees from horizontal.
     hip_line_elev_deg: |hip line| from horizontal (0 lying on the back or prone, 90 on the side).
@@ -25,6 +30,7 @@ def posture_metrics(body: Body, up: np.ndarray) -> Metrics:
     knee_flex_deg: hip-knee-ankle angle, the more bent leg (90 = right angle, 180 = straight).
     arm_drop: (shoulder height - wrist height) / torso length; ~1 with hands under the shoulders.
     """
+    up, axes_rms_m = axes.up, axes.floor_rms_m
     hip_mid, sh_mid = body.mid3("hip"), body.mid3("shoulder")
     trunk = sh_mid - hip_mid
     trunk_len = float(np.linalg.norm(trunk)) or 1.0
@@ -34,6 +40,7 @@ def posture_metrics(body: Body, up: np.ndarray) -> Metrics:
     flex = [angle_at(body.j3(s, "hip"), body.j3(s, "knee"), body.j3(s, "ankle")) for s in SIDES]
     wrist_mid = body.mid3("wrist")
     return {
+        "floor_rms_cm": float(axes_rms_m * 100),
         "trunk_elev_deg": float(np.degrees(np.arcsin(np.clip(np.dot(unit(trunk), up), -1, 1)))),
         "hip_line_elev_deg": float(np.degrees(np.arcsin(min(1.0, abs(np.dot(unit(hip_line), up)))))),
         "knee_rise": float(np.dot(knee_mid - hip_mid, up) / thigh_len),
@@ -42,7 +49,13 @@ def posture_metrics(body: Body, up: np.ndarray) -> Metrics:
     }
 
 
-POSTURE_KEYS = ("trunk_elev_deg", "hip_line_elev_deg", "knee_rise", "knee_flex_deg", "arm_drop")
+POSTURE_KEYS = ("floor_rms_cm", "trunk_elev_deg", "hip_line_elev_deg", "knee_rise", "knee_flex_deg", "arm_drop")
+
+
+def floor_ok(m: Metrics) -> bool:
+    """The exercise's floor contacts lie on one plane (see engine.FLOOR_RMS_MAX_M)."""
+    v = m.get("floor_rms_cm", float("nan"))
+    return bool(np.isnan(v) or v <= 8.0)
 
 
 def out_of_range(m: Metrics, key: str, lo: float, hi: float) -> bool:
