@@ -25,9 +25,11 @@ BODY_JOINTS = [
 ]
 
 
-@pytest.mark.parametrize(("exercise", "view"), [("bridge", "side"), ("clamshell", "front"), ("fire_hydrant", "back")])
-def test_mannequin_pixels_are_where_the_visible_landmarks_project(exercise, view):
-    spec = SynthSpec(exercise=exercise, view=view, reps=1, hold_s=0.2, fps=5, width=320, height=240)
+@pytest.mark.parametrize(
+    ("exercise", "view", "shake"), [("bridge", "side", 0.0), ("clamshell", "front", 0.0), ("fire_hydrant", "back", 1.5)]
+)
+def test_mannequin_pixels_are_where_the_visible_landmarks_project(exercise, view, shake):
+    spec = SynthSpec(exercise=exercise, view=view, reps=1, hold_s=0.2, fps=5, width=320, height=240, shake_deg=shake)
     scene = build_scene(spec, landmark_visibility)
     top = next(i for i, f in enumerate(scene.truth.frames) if f.phase == "hold")
     frame = render_frames(scene, [top])[0]

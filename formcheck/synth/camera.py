@@ -5,7 +5,7 @@ when propping up a phone (all cameras are level with or above the floor, aimed a
 
 bridge (lying on the back)
   side     beside the patient, on the ``side`` side, at right angles to the body, lens 0.45 m up
-  feet     at the feet end, high (1.4 m, a tripod or shelf), looking down along the body
+  feet     at the feet end, high (1.6 m, a tall tripod or shelf), looking down along the body
   front    beside the patient on the ``side`` side but high (1.6 m), looking down on the body's front
   back     at the head end, high (1.4 m), looking down along the body toward the feet
   oblique  45 deg between side and feet, lens 0.8 m up
@@ -108,7 +108,7 @@ def view_direction(exercise: str, view: str, side: str, rest: Skeleton) -> tuple
     table = {
         "bridge": {
             "side": (lateral, 0.45),
-            "feet": (-head, 1.40),
+            "feet": (-head, 1.60),
             "front": (lateral, 1.60),
             "back": (head, 1.40),
             "oblique": (unit(lateral - head), 0.80),

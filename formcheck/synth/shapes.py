@@ -88,8 +88,10 @@ def body_shapes(skel: Skeleton, body: Body, pal: Palette) -> Shapes:
     s.ellipsoid(hip_mid + (sh_mid - hip_mid) * 0.38, tf, np.array([0.095, 0.14 * bw, 0.17 * k]) * [bw, 1, 1], shirt)
     pf = skel.frames.get("pelvis", tf)
     s.ellipsoid(hip_mid + pf[:, 2] * 0.03 * k, pf, np.array([0.105 * bw, body.hip_half + 0.06 * bw, 0.13 * k]), pants)
-    for side in ("l", "r"):
-        s.sphere(skel[f"{side}_shoulder"], 0.058 * bw, shirt)
+    for side, other in (("l", "r"), ("r", "l")):
+        # Deltoid: a little inside the joint centre so the shoulders round off instead of bulging.
+        sh = skel[f"{side}_shoulder"]
+        s.sphere(sh + (skel[f"{other}_shoulder"] - sh) * 0.06, 0.052 * bw, shirt)
 
     # Arms: short sleeve, bare forearm, hand with a thumb.
     for side in ("l", "r"):
