@@ -155,7 +155,10 @@ class FloorTracker:
     feet, shoulders, as the exercise says), averaged over the last seconds, gives true up.
     """
 
-    def __init__(self, window_s: float = 6.0) -> None:
+    def __init__(self, window_s: float = 60.0) -> None:
+        # A long window: the floor does not move while the camera stands still, and a short
+        # window let the estimate wander during a held lift (the lifted leg is not on the
+        # floor), which made a still hold look like a slow drift of 8° on renders.
         self.window_s = window_s
         self._items: list[tuple[float, np.ndarray]] = []
 

@@ -155,9 +155,15 @@ class Analyzer:
             cues = Counter(f.message for f in frames if f.status == "ok" and f.message)
             hint = f" ({cues.most_common(1)[0][0]})" if cues else ""
             status, message = "wrong_exercise", self.spec.not_this_exercise + hint
+        elif view is not None and view not in self.spec.count_views:
+            # Refuse rather than guess: in this view the pose model's numbers were not good
+            # enough on test clips to count reps (see docs/exercises.md).
+            advice = self.spec.view(self.spec.recommended_views[0]).advice
+            status = "wrong_view"
+            message = f"From the {view} view I can't follow a {self.spec.title} reliably. {advice}"
         elif not reps:
             status, message = "no_reps", f"You were in position, but I saw no complete {self.spec.title} reps."
-        if status in ("no_person", "not_visible", "wrong_exercise"):
+        if status in ("no_person", "not_visible", "wrong_exercise", "wrong_view"):
             reps = []  # never invent reps on a clip we could not read
         not_measurable = self._not_measurable(view)
         summary = self._summary(reps)
@@ -254,8 +260,11 @@ class Analyzer:
             return {}
         out = {}
         for m in (self.spec.primary, *self.spec.metrics):
-            if view not in m.views:
-                where = [v for v in self.spec.views if v.name in m.views and v.name in self.spec.recommended_views]
+            if not m.views:
+                out[m.key] = f"{m.label} is not reported: no camera view measured it reliably in our tests."
+            elif view not in m.views:
+                where = [v for v in self.spec.views if v.name in m.views]
+                where.sort(key=lambda v: v.name not in self.spec.recommended_views)
                 advice = where[0].advice if where else ""
                 out[m.key] = f"{m.label} cannot be measured from the {view} view. {advice}".strip()
         return out

@@ -36,6 +36,7 @@ class RepThresholds:
     min_move_s: float  # a rep shorter than this is jitter, not a rep
     min_rest_s: float = 0.2  # time back at rest before the next rep may start
     top_fraction: float = 0.1  # live display: within this share of the ROM from the peak = holding
+    end_fraction: float = 0.35  # ...or once back below this share of the rep's range above rest
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,12 @@ class RepCounter:
         elif self.state == "hold":
             self.state = "down"
             self._hold_since = None
-        if angle < self.baseline + self.th.end_deg:
+        # A rep ends once the angle is back near rest: below the fixed end threshold, or 65 % of
+        # the way down from this rep's peak, whichever is higher. The model's rest level wanders
+        # by a few degrees between reps (renders: up to 5° for a clamshell), and a fixed line
+        # alone would merge two reps whose dip between them stays above it.
+        end_level = self.baseline + max(self.th.end_deg, self.th.end_fraction * rom)
+        if angle < end_level:
             rep = None
             if rom >= self.th.min_rom_deg and t - self._start_t >= self.th.min_move_s:
                 rep = RawRep(self._start_index, self._peak_index, i, self.baseline)

@@ -83,7 +83,7 @@ class RepResult:
 @dataclass
 class SessionResult:
     exercise: str
-    status: str  # "ok" | "no_person" | "wrong_exercise" | "not_visible" | "no_reps"
+    status: str  # "ok" | "no_person" | "wrong_exercise" | "not_visible" | "wrong_view" | "no_reps"
     message: str | None  # plain words when status != "ok"
     view: str | None
     view_azimuth_deg: float | None

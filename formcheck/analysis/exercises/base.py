@@ -101,6 +101,7 @@ class ExerciseSpec:
     azimuth_reference: str  # "left" or "front": which body axis is +90° of camera azimuth
     views: tuple[ViewSpec, ...]
     recommended_views: tuple[str, ...]
+    count_views: tuple[str, ...]  # views in which reps and holds are counted at all
     primary: MetricSpec
     metrics: tuple[MetricSpec, ...]  # secondary (pelvis etc.) metrics
     measure: Callable[[Body, Axes, str | None], Metrics]  # (body, axes, view): "primary", "side", metrics

@@ -185,6 +185,7 @@ BRIDGE = ExerciseSpec(
     azimuth_reference="left",
     views=VIEWS,
     recommended_views=("side", "feet"),
+    count_views=("side", "oblique", "feet"),
     primary=MetricSpec(
         "hip_extension_deg",
         "Hip extension",
