@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.signal import savgol_filter
+from scipy.signal import medfilt, savgol_filter
 
 
 class OneEuroFilter:
@@ -96,6 +96,11 @@ def zero_phase_smooth(values: np.ndarray, fps: float, window_s: float = 0.25, po
     for start, stop in zip(edges[::2], edges[1::2], strict=True):
         seg = y[start:stop]
         if len(seg) > window:
+            # A 5-sample median first: the pose model sometimes throws one or two frames far off
+            # as a limb starts or stops moving (renders: a 7° spike at the end of a lift), and a
+            # spike would otherwise become the rep's "peak". Median and Savitzky-Golay are both
+            # centred, so the result stays zero-phase.
+            seg = medfilt(seg, 5)
             out[start:stop] = savgol_filter(seg, window, polyorder, mode="interp")
         else:
             out[start:stop] = seg

@@ -202,10 +202,17 @@ def time_rep(t: np.ndarray, a: np.ndarray, lo: int, peak: int, hi: int, baseline
     ``lo``/``hi`` should include some rest before and after the movement but no other rep;
     ``peak`` is the index of the rep's highest sample (the state machine tracks it).
     """
-    peak_deg = float(a[peak])
     base_up = float(np.nanmin(a[lo : peak + 1])) if peak > lo else baseline
     base_dn = float(np.nanmin(a[peak : hi + 1])) if hi > peak else baseline
     base_up = min(base_up, baseline) if np.isfinite(baseline) else base_up
+    # The top is the level the rep was held at: the median of the samples in the top fifth of
+    # the range, not the single highest sample, which may be a pose-model glitch at the moment
+    # the movement reverses (renders: +7° for one or two frames).
+    seg = a[lo : hi + 1]
+    seg = seg[np.isfinite(seg)]
+    high = float(a[peak])
+    near_top = seg[seg >= base_up + 0.8 * (high - base_up)]
+    peak_deg = float(np.median(near_top)) if near_top.size else high
     amp_up = max(peak_deg - base_up, 1e-6)
     amp_dn = max(peak_deg - base_dn, 1e-6)
 

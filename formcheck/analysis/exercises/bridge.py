@@ -151,9 +151,10 @@ FAULTS: tuple[FaultSpec, ...] = (
     rom_fault(
         "hips_low",
         target_deg=TOP_TARGET_DEG,
-        # Flag a top more than 12° short of a straight line (peak < 163°): beyond the 4-7° error
-        # of markerless sagittal hip angles (DESIGN.md §3), so a real straight bridge is never flagged.
-        flag_short_deg=12.0,
+        # Flag a top more than 18° short of a straight line (peak < 157°): beyond the 4-7° error
+        # of markerless sagittal hip angles (DESIGN.md §3) plus the ~5° low reading of the
+        # oblique view on renders, so a straight bridge is not flagged from either view.
+        flag_short_deg=18.0,
         severe_short_deg=30.0,
         penalty=25.0,
         cue="Lift your hips higher, until your shoulders, hips and knees make a straight line.",
