@@ -2,6 +2,10 @@
 
 All take (33, 3) world landmarks (metres, Z up) and, where the metric is relative to the
 start posture, the landmarks of the clip's first (rest) frame. ``side`` is the working side.
+
+Every frame has ``primary_angle_deg`` and ``pelvis_tilt_deg``; the latter is the exercise's
+pelvis metric: bridge = ``pelvic_drop_deg``, clamshell = ``pelvis_rollback_deg``, fire
+hydrant = ``pelvic_tilt_deg``.
 """
 
 from __future__ import annotations
