@@ -288,8 +288,12 @@ class Analyzer:
         # Some rest on each side for the ramp crossings, but never into the previous rep.
         lo = max(0, raw.start_index - pad, prev_end)
         hi = raw.end_index if last_index is not None else min(n - 1, raw.end_index + pad)
-        for k in range(raw.end_index, hi + 1):  # ...nor into the next one
-            if prim[k] > raw.baseline + self.spec.reps.start_deg:
+        low = np.inf
+        for k in range(raw.end_index, hi + 1):  # ...nor into the next one (a rise from the low)
+            if not np.isfinite(prim[k]):
+                continue
+            low = min(low, prim[k])
+            if prim[k] > low + self.spec.reps.start_deg:
                 hi = max(raw.end_index, k - 1)
                 break
         timing = time_rep(t, prim, lo, raw.peak_index, hi, raw.baseline)

@@ -15,7 +15,7 @@ from formcheck.analysis.overlay import draw_state, timeline
 from formcheck.errors import UserError
 from formcheck.pose_types import PoseFrame
 
-FAILED = ("no_person", "not_visible", "wrong_exercise")
+FAILED = ("no_person", "not_visible", "wrong_exercise", "wrong_view")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,7 +93,7 @@ def report(result: SessionResult) -> str:
     lines = [f"{result.exercise}: {', '.join(f'{k} {v}' for k, v in s['reps'].items())} reps"]
     if result.view:
         lines.append(f"camera view: {result.view} (recommended: {', '.join(result.recommended_views)})")
-    for key, advice in result.not_measurable.items():
+    for _key, advice in result.not_measurable.items():
         lines.append(f"  not measurable: {advice}")
     if result.message:
         lines.append(result.message)
@@ -114,7 +114,9 @@ def report(result: SessionResult) -> str:
         lines.append(f"most common fault: {f['code']} in {f['reps']} reps — {f['cue']}")
     if s["mean_score"] is not None:
         lines.append(f"mean score: {s['mean_score']:.0f}/100")
-    lines.append(f"{'rep':>3} {'side':5} {'start':>6} {'hold':>5} {'peak':>6} {'up':>4} {'down':>4} {'score':>5}  faults")
+    lines.append(
+        f"{'rep':>3} {'side':5} {'start':>6} {'hold':>5} {'peak':>6} {'up':>4} {'down':>4} {'score':>5}  faults"
+    )
     for r in result.reps:
         peak = f"{r.peak_angle_deg:6.1f}" if r.peak_angle_deg is not None else "   n/a"
         faults = ", ".join(f"{f.code} {f.magnitude:.0f}{'°' if f.unit == 'deg' else f.unit}" for f in r.faults)

@@ -70,10 +70,15 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # (Drillis-Contini segment fractions of height: 0.245 / 0.29), the trunk lying across the
     # image in this view. Within ~2° at the top on renders (benchmarks/accuracy.py).
     if view == "front":
-        length = THIGH_PER_TRUNK * float(np.linalg.norm(body.mid2("shoulder") - body.mid2("hip")))
+        vecs = [body.j2(s, "knee") - body.j2(s, "hip") for s in (top, bottom)]
+        # Never shorter than a thigh as drawn (a thigh nearer the camera than the trunk looks
+        # longer than 0.84 trunks), so the depth does not snap to zero.
+        length = max(
+            THIGH_PER_TRUNK * float(np.linalg.norm(body.mid2("shoulder") - body.mid2("hip"))),
+            *(float(np.linalg.norm(v)) for v in vecs),
+        )
         thighs = []
-        for s in (top, bottom):
-            v = body.j2(s, "knee") - body.j2(s, "hip")
+        for v in vecs:
             depth = np.sqrt(max(length**2 - float(v @ v), 0.0))
             thighs.append(np.array([v[0], v[1], -depth]))  # towards the camera
         opening = angle_between(thighs[0], thighs[1])
