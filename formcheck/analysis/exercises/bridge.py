@@ -178,7 +178,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         frame_reading=_knees_frame,
         posture=True,
     ),
-    short_hold_fault("Pause at the top: hold the bridge for a few seconds before lowering."),
+    short_hold_fault("Pause at the top: hold the bridge for a few seconds before lowering.", "hip_extension_deg"),
 )
 
 BRIDGE = ExerciseSpec(

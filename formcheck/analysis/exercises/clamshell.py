@@ -188,7 +188,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         metric="opening_deg",
         rest_deg=REST_DEG,
     ),
-    short_hold_fault("Hold the top for a moment before lowering your knee."),
+    short_hold_fault("Hold the top for a moment before lowering your knee.", "opening_deg"),
 )
 
 # Feet separation is a 3D distance (world landmarks): within ~3 cm from the front and the oblique

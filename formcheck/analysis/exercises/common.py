@@ -70,14 +70,16 @@ def side_of(point: np.ndarray, centre: np.ndarray, axes: Axes) -> float:
     return 1.0 if float(np.dot(point - centre, axes.left)) > 0 else -1.0
 
 
-def short_hold_fault(cue: str) -> FaultSpec:
+def short_hold_fault(cue: str, primary_key: str) -> FaultSpec:
+    """Judged only where the primary angle is measurable: the hold is timed on that angle, and
+    in views where it is not reported its plateau is too unsteady to call a hold short."""
     def reading(w: RepWindow) -> Reading | None:
         return Reading(SHORT_HOLD_S - w.hold_s + 1e-9) if w.hold_s < SHORT_HOLD_S else Reading(0.0)
 
     # magnitude = seconds short of SHORT_HOLD_S; flagged above 0, full penalty with no hold at all.
     return FaultSpec(
         code="short_hold",
-        metric=None,
+        metric=primary_key,
         threshold=0.0,
         severe=SHORT_HOLD_S,
         penalty=20.0,

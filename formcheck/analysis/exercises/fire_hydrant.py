@@ -58,8 +58,10 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # ~7° high at the top and ~6° high at rest (the model splays the knees a little), so the
     # change from rest is within ~1-2°; the 3D world landmarks read 30-50° off. The rep's peak
     # is therefore reported from the start position (ExerciseSpec.primary_from_rest). In other
-    # views the 3D signal still counts reps and times holds, but its angle is not reported.
-    use_2d = view == "back"
+    # views the 2D signal still counts reps and times holds (it follows the lift: correlation
+    # 0.98 with the truth from the oblique view, where the 3D one reached 0.6-0.9), but the
+    # angle is not reported there.
+    use_2d = True
     abd = {s: _abduction(body, axes, s, use_2d) for s in SIDES}
     work = max(abd, key=abd.get)  # the leg that is out: label-free
     support = "right" if work == "left" else "left"
@@ -207,8 +209,9 @@ FAULTS: tuple[FaultSpec, ...] = (
         # "Keep your raised knee bent" at ~90° (seed, DESIGN.md §3). Magnitude = degrees the knee
         # opened between rest (knee ~90° in the start position) and the top. Relative, because
         # MediaPipe's 3D knee angle of a shin pointing at the camera reads 10-20° high from
-        # behind (renders); flagged beyond 20°, outside that drift and the 4-7° angle error.
-        threshold=20.0,
+        # behind (renders), and drifts by up to 23° when the trunk shifts; flagged beyond 28°,
+        # outside that drift (a 45° straightening measures 50-56°).
+        threshold=28.0,
         severe=50.0,
         penalty=20.0,
         unit="deg",
@@ -228,7 +231,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         cue="Lift your knee higher out to the side, keeping your back still.",
         metric="abduction_deg",
     ),
-    short_hold_fault("Pause at the top for a moment before lowering your leg."),
+    short_hold_fault("Pause at the top for a moment before lowering your leg.", "abduction_deg"),
 )
 
 BACKISH = frozenset({"back"})
@@ -284,10 +287,12 @@ FIRE_HYDRANT = ExerciseSpec(
     start_posture=start_posture,
     not_this_exercise="This doesn't look like a fire hydrant: I never saw you on your hands and knees.",
     reps=RepThresholds(
-        # Abduction 0 -> 45-60°. Start at +10°, end below +5°; a small lift (~20°) still counts.
-        start_deg=10.0,
-        end_deg=5.0,
-        min_rom_deg=14.0,
+        # Abduction 0 -> 45-60°; a small lift is ~20° (renderer rom 0.4), and from the oblique
+        # view the image angle shows ~2/3 of it. Start at +7°, end below +4° (or 65 % of the
+        # way down); count from 9°. The 2D angle's rest jitter on renders is under 1°.
+        start_deg=7.0,
+        end_deg=4.0,
+        min_rom_deg=9.0,
         min_move_s=0.8,
     ),
     faults=FAULTS,
