@@ -35,6 +35,8 @@ CUE_PERSIST_S = 0.3  # a form fault must last this long before it is shown (no f
 # of one plane; rendered contacts sit 3.5-7.5 cm above the floor (0-2 cm RMS), MediaPipe's world
 # landmarks add a few cm. Further apart, the body is not in the exercise's position.
 FLOOR_RMS_MAX_M = 0.08
+SECOND_PERSON_CUE = "I can see more than one person. Ask others to step out of view so I follow only you."
+CROWDED_SHARE = 0.2  # more than this share of frames with a second person earns a warning on the result
 JOINT_WORDS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands"}
 
 
@@ -81,10 +83,20 @@ class Analyzer:
         self._fault_since: dict[str, float] = {}
         self._hold_good_s = 0.0
         self._last_t: float | None = None
+        self._crowded_frames = 0  # frames in which the model saw more than one person
         self._last_end_index = 0
 
     # ------------------------------------------------------------------------------ streaming
     def update(self, frame: PoseFrame) -> LiveState:
+        """The state to show for this frame; warns when more than one person is in view."""
+        state = self._update(frame)
+        if frame.num_people > 1:
+            self._crowded_frames += 1
+            if state.cue_code in (None, "camera"):
+                state = replace(state, cue=SECOND_PERSON_CUE, cue_code="people")
+        return state
+
+    def _update(self, frame: PoseFrame) -> LiveState:
         t = float(frame.timestamp_s)
         nan = np.full(len(self.keys), np.nan)
         if not frame.detected:
@@ -165,6 +177,9 @@ class Analyzer:
             status, message = "no_reps", f"You were in position, but I saw no complete {self.spec.title} reps."
         if status in ("no_person", "not_visible", "wrong_exercise", "wrong_view"):
             reps = []  # never invent reps on a clip we could not read
+        elif self._crowded_frames > CROWDED_SHARE * max(detected, 1):
+            # The largest person is followed, so reps may still be right; say why they may not be.
+            message = f"{SECOND_PERSON_CUE} Someone else was in view for part of this clip, so check these reps."
         not_measurable = self._not_measurable(view)
         summary = self._summary(reps)
         duration = frames[-1].t - frames[0].t if n else 0.0

@@ -19,6 +19,8 @@ def show_result(result: SessionResult, states: list[LiveState] | None = None) ->
         st.warning(result.message or "This clip could not be scored.")
         if result.status != "no_reps":
             return
+    elif result.message:
+        st.warning(result.message)
     summary = result.summary
     prescribed = summary.get("prescription", {})
     target = prescribed.get("reps_per_side") or prescribed.get("reps")
