@@ -79,7 +79,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
         clips = args.video or [make_clip(tmp_dir / f"{h}p.mp4", h, args.frames) for h in (480, 720)]
-        print(f"{'clip':>14} {'frames':>6} | {'model':>8} {'read+pose':>10} {'+write':>8} | {'ratio':>6} {'ratio+w':>7}")
+        header = f"{'clip':>14} {'frames':>6} | {'model':>8} {'read+pose':>10} {'+write':>8} |"
+        print(header + f" {'ratio':>6} {'ratio+w':>7}")
         for clip in clips:
             info = probe(clip)
             model = median_of(args.repeats, lambda c=clip: model_alone(c))
