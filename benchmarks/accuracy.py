@@ -113,7 +113,8 @@ def _prepare(args: tuple[Case, str]) -> str:
     clip = Path(out) / f"{case.name}.mp4"
     track_path = clip.with_suffix(".track.json")
     spec_path = clip.with_suffix(".spec.json")
-    if spec_path.exists() and json.loads(spec_path.read_text()) != case.spec.to_dict():
+    # Compare through JSON (tuples come back as lists) so an unchanged spec keeps its cache.
+    if spec_path.exists() and json.loads(spec_path.read_text()) != json.loads(json.dumps(case.spec.to_dict())):
         for p in (clip, track_path):
             p.unlink(missing_ok=True)
     if not clip.exists():
@@ -157,6 +158,7 @@ def summarise(rows: list) -> dict:
     good_hold_err: list[float] = []
     peak_err: list[float] = []
     peak_err_by_view: dict[str, list[float]] = defaultdict(list)
+    hold_err_by_view: dict[str, list[float]] = defaultdict(list)
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -195,6 +197,7 @@ def summarise(rows: list) -> dict:
                     fp[c] += 1
                 continue
             hold_err.append(abs(r.time_at_top_s - t.hold_s))
+            hold_err_by_view[f"{ex}/{case.spec.view}"].append(abs(r.time_at_top_s - t.hold_s))
             if not t.faults:
                 good_hold_err.append(abs(r.hold_s - t.hold_s))
             if r.peak_angle_deg is not None:
@@ -237,6 +240,8 @@ def summarise(rows: list) -> dict:
         "good_posture_hold_mae_s_clean_reps": float(np.mean(good_hold_err)) if good_hold_err else float("nan"),
         "peak_angle_mae_deg": float(np.mean(peak_err)) if peak_err else float("nan"),
         "peak_bias_by_view_deg": {k: round(float(np.mean(v)), 2) for k, v in sorted(peak_err_by_view.items())},
+        "peak_mae_by_view_deg": {k: round(float(np.mean(np.abs(v))), 2) for k, v in sorted(peak_err_by_view.items())},
+        "hold_mae_by_view_s": {k: round(float(np.mean(v)), 2) for k, v in sorted(hold_err_by_view.items())},
         "faults": per_fault,
         "clean_clips_without_fault_rate": float(np.mean(clean_no_fault)) if clean_no_fault else float("nan"),
         "failures": failures,
@@ -275,6 +280,8 @@ def print_report(s: dict) -> bool:
     for code, n in s.get("unreported_faults", {}).items():
         print(f"{code:16s} not reported in any view ({n} true faulty reps not flagged; see docs/exercises.md)")
     print("peak bias by exercise/view (deg):", s["peak_bias_by_view_deg"])
+    print("peak MAE by exercise/view (deg):", s["peak_mae_by_view_deg"])
+    print("hold MAE by exercise/view (s):", s["hold_mae_by_view_s"])
     for line in s["failures"]:
         print("  count miss:", line)
     return ok_all
