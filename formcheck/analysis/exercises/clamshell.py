@@ -64,24 +64,25 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     top, bottom = _top_bottom(body, axes.up)
     # Opening: angle between the two thighs (hip and knee of one label are one leg even when the
     # model swaps labels, so the angle between them is swap-proof).
-    # Front view: the thighs point at the camera, and MediaPipe's per-joint depth flattens them
-    # (3D opening read 12-18° low at the top on renders). Instead each thigh is rebuilt from its
-    # 2D image vector plus the depth that a thigh of known length needs: thigh = 0.84 x trunk
-    # (Drillis-Contini segment fractions of height: 0.245 / 0.29), the trunk lying across the
-    # image in this view. Within ~2° at the top on renders (benchmarks/accuracy.py).
+    # Front view: the thighs point at the camera and MediaPipe's depth flattens them (the 3D
+    # angle read 12-18° low at the top on renders), and its knees slide along the thighs. What
+    # this view sees well is each thigh's side-to-side tilt: its component across the trunk
+    # line (the body's left-right axis lies in the image here), over the thigh length, taken as
+    # 0.84 x the trunk (Drillis-Contini fractions of height 0.245 / 0.29). The opening is the
+    # difference of the two tilts. Through MediaPipe on renders: within ~8° at the top for
+    # either side (the full 2D-plus-depth rebuild was off by up to 20° on right-side clips).
     if view == "front":
-        vecs = [body.j2(s, "knee") - body.j2(s, "hip") for s in (top, bottom)]
-        # Never shorter than a thigh as drawn (a thigh nearer the camera than the trunk looks
-        # longer than 0.84 trunks), so the depth does not snap to zero.
-        length = max(
-            THIGH_PER_TRUNK * float(np.linalg.norm(body.mid2("shoulder") - body.mid2("hip"))),
-            *(float(np.linalg.norm(v)) for v in vecs),
-        )
-        thighs = []
-        for v in vecs:
-            depth = np.sqrt(max(length**2 - float(v @ v), 0.0))
-            thighs.append(np.array([v[0], v[1], -depth]))  # towards the camera
-        opening = angle_between(thighs[0], thighs[1])
+        torso = body.mid2("shoulder") - body.mid2("hip")
+        tl = float(np.linalg.norm(torso))
+        across = np.array([-torso[1], torso[0]]) / max(tl, 1e-9)
+        if float(np.dot(body.j2(top, "hip") - body.j2(bottom, "hip"), across)) < 0:
+            across = -across  # point from the bottom hip towards the top hip
+        length = THIGH_PER_TRUNK * tl
+        tilt = [
+            float(np.arcsin(np.clip(np.dot(body.j2(s, "knee") - body.j2(s, "hip"), across) / max(length, 1e-9), -1, 1)))
+            for s in (top, bottom)
+        ]
+        opening = float(np.degrees(tilt[0] - tilt[1]))
     else:
         opening = angle_between(
             body.j3(top, "knee") - body.j3(top, "hip"), body.j3(bottom, "knee") - body.j3(bottom, "hip")

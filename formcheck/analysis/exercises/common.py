@@ -73,6 +73,7 @@ def side_of(point: np.ndarray, centre: np.ndarray, axes: Axes) -> float:
 def short_hold_fault(cue: str, primary_key: str) -> FaultSpec:
     """Judged only where the primary angle is measurable: the hold is timed on that angle, and
     in views where it is not reported its plateau is too unsteady to call a hold short."""
+
     def reading(w: RepWindow) -> Reading | None:
         return Reading(SHORT_HOLD_S - w.hold_s + 1e-9) if w.hold_s < SHORT_HOLD_S else Reading(0.0)
 
