@@ -407,6 +407,8 @@ class Analyzer:
         for m in (self.spec.primary, *self.spec.metrics):
             key = "primary" if m is self.spec.primary else m.key
             v = float(live[self._index[key]])
+            if key == "primary" and self.spec.primary_from_rest and self._counter.baseline is not None:
+                v -= self._counter.baseline  # shown the way it is reported: from the start position
             angles[m.key] = v if np.isfinite(v) and self._measurable(m.key, view) else None
         phase = self._counter.state
         # Live form cues: a fault present for CUE_PERSIST_S while moving.
