@@ -1,31 +1,34 @@
 """Analyse one clip or track file end to end: the file loop over the streaming analyzer.
 
 Shared by ``formcheck analyze`` and the app, so both give the same numbers and messages.
+Pass 1 runs pose + the streaming analyzer (or reads a saved track). Pass 2, only when an
+annotated video is wanted, decodes the clip again and draws the *final* result on it, so the
+video shows exactly the reps and holds of the report (the file path re-analyses the whole
+series with a zero-phase filter at the end, which can shift a rep boundary by a frame or two).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from tqdm import tqdm
 
 from formcheck.analysis import Analyzer, LiveState, SessionResult
+from formcheck.analysis.overlay import draw_state, timeline
 from formcheck.errors import UserError
 from formcheck.pipeline import ProgressCallback, run_video
 from formcheck.pose import PoseSettings
 from formcheck.pose_types import PoseFrame
+from formcheck.streams import BackgroundSink
 from formcheck.track import Track
-from formcheck.video_io import VideoFrame
-
-Draw = Callable[[np.ndarray, PoseFrame, LiveState], np.ndarray]
+from formcheck.video_io import VideoFrame, VideoWriter, probe, read_frames
 
 
 @dataclass
 class ClipAnalysis:
     result: SessionResult
-    states: list[LiveState]  # one per frame: what the live view showed, for charts
+    states: list[LiveState]  # one per frame, consistent with the result: for charts and overlays
     track: Track
 
 
@@ -40,7 +43,6 @@ def analyze_clip(
     annotated_path: str | Path | None = None,
     progress: bool | ProgressCallback = False,
     settings: PoseSettings | None = None,
-    draw: Draw | None = None,
 ) -> ClipAnalysis:
     """Video or track file in; the session result, per-frame states and the pose track out."""
     path = Path(path)
@@ -48,18 +50,42 @@ def analyze_clip(
     states: list[LiveState] = []
     if is_track_file(path):
         if annotated_path:
-            raise UserError("An annotated video needs the original video, not a track file.")
+            raise UserError("--annotated needs the video itself, not a track file")
         track = Track.load(path)
         states = [analyzer.update(frame) for frame in track.frames]
-        return ClipAnalysis(analyzer.finish(), states, track)
+    else:
 
-    if draw is None:
-        from formcheck.analysis.overlay import draw_state as draw
+        def on_frame(video_frame: VideoFrame, pose: PoseFrame) -> None:
+            states.append(analyzer.update(pose))
 
-    def on_frame(video_frame: VideoFrame, pose: PoseFrame) -> np.ndarray:
-        state = analyzer.update(pose)
-        states.append(state)
-        return draw(video_frame.image, pose, state) if annotated_path else video_frame.image
+        track = run_video(path, on_frame, None, settings, progress)
+    result = analyzer.finish()
+    states = timeline(result, states)
+    if annotated_path:
+        write_annotated(path, annotated_path, track.frames, states, progress)
+    return ClipAnalysis(result, states, track)
 
-    track = run_video(path, on_frame, annotated_path, settings, progress)
-    return ClipAnalysis(analyzer.finish(), states, track)
+
+def write_annotated(
+    video: Path,
+    out: str | Path,
+    poses: list[PoseFrame],
+    states: list[LiveState],
+    progress: bool | ProgressCallback = False,
+) -> None:
+    """Draw skeleton, key angle, reps, hold timer and cue on each frame; H.264, encoded behind."""
+    info = probe(video)
+    callback = progress if callable(progress) else None
+    bar = tqdm(total=len(poses), unit="frame", desc="drawing", disable=progress is not True, leave=False)
+    writer = VideoWriter(out, fps=info.fps or 30.0)
+    sink = BackgroundSink(writer.write)
+    try:
+        for frame, pose, state in zip(read_frames(video), poses, states, strict=False):
+            sink.put(draw_state(frame.image, pose, state))
+            bar.update(1)
+            if callback:
+                callback(frame.index + 1, len(poses))
+    finally:
+        sink.close()
+        writer.close()
+        bar.close()

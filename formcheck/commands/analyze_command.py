@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from formcheck.analysis import EXERCISES, Analyzer, LiveState, SessionResult
-from formcheck.analysis.overlay import draw_state, timeline
+from formcheck.analysis import EXERCISES, SessionResult
+from formcheck.clip_analysis import analyze_clip
 from formcheck.errors import UserError
-from formcheck.pose_types import PoseFrame
 
 FAILED = ("no_person", "not_visible", "wrong_exercise", "wrong_view")
 
@@ -30,61 +29,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _frames_from_track(path: Path) -> list[PoseFrame]:
-    from formcheck.track import Track
-
-    return Track.load(path).frames
-
-
 def run(args: argparse.Namespace) -> int:
-    is_track = args.input.suffix.lower() == ".json"
-    if is_track and args.annotated:
-        raise UserError("--annotated needs the video itself, not a track file")
     for opt, suffix in (("json", ".json"), ("csv", ".csv"), ("annotated", ".mp4")):
         path = getattr(args, opt)
         if path is not None and path.suffix.lower() != suffix:
             raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
-    analyzer = Analyzer(args.exercise, side=args.side, live=False, source=args.input.name)
-    poses: list[PoseFrame] = []
-    states: list[LiveState] = []
-    if is_track:
-        for frame in _frames_from_track(args.input):
-            poses.append(frame)
-            states.append(analyzer.update(frame))
-    else:
-        from formcheck.pipeline import iter_pose
-
-        for _video_frame, pose in iter_pose(args.input, progress=not args.quiet):
-            poses.append(pose)
-            states.append(analyzer.update(pose))
-    result = analyzer.finish()
+    analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet)
+    result = analysis.result
     if args.json:
         result.to_json(args.json)
     if args.csv:
         result.to_csv(args.csv)
     if result.status in FAILED:
         raise UserError(result.message or "Could not analyse this clip.")
-    if args.annotated:
-        _write_annotated(args.input, args.annotated, poses, timeline(result, states))
     print(report(result))
     for opt in ("json", "csv", "annotated"):
         if getattr(args, opt):
             print(f"{opt}: {getattr(args, opt)}")
     return 0
-
-
-def _write_annotated(video: Path, out: Path, poses: list[PoseFrame], states: list[LiveState]) -> None:
-    from formcheck.video_io import VideoWriter, probe, read_frames
-
-    info = probe(video)
-    writer = VideoWriter(out, fps=info.fps or 30.0)
-    try:
-        for i, frame in enumerate(read_frames(video)):
-            if i >= len(poses):
-                break
-            writer.write(draw_state(frame.image, poses[i], states[i]))
-    finally:
-        writer.close()
 
 
 def report(result: SessionResult) -> str:

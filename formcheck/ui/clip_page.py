@@ -49,10 +49,14 @@ def _pick_source(choice: ExerciseChoice) -> Path | None:
 
 def _run(path: Path, choice: ExerciseChoice) -> ClipAnalysis | None:
     bar = st.progress(0.0, text="Finding your body in each frame…")
+    stage = {"name": "Analysing", "last": 0}
 
     def progress(done: int, total: int | None) -> None:
+        if done < stage["last"]:  # the second pass: drawing the annotated video
+            stage["name"] = "Drawing the video:"
+        stage["last"] = done
         if total:
-            bar.progress(min(done / total, 1.0), text=f"Analysing frame {done} of {total}…")
+            bar.progress(min(done / total, 1.0), text=f"{stage['name']} frame {done} of {total}…")
 
     annotated = WORK_DIR / f"{path.stem}-{choice.exercise}-annotated.mp4"
     WORK_DIR.mkdir(parents=True, exist_ok=True)
