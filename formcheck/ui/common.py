@@ -12,8 +12,7 @@ EXERCISE_LABELS = {"bridge": "Glute bridge", "clamshell": "Clamshell", "fire_hyd
 
 CAMERA_HOWTO = {
     "bridge": "Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
-    "at hip height, so your shoulders, hips, knees and feet are all in the picture. "
-    "To check that your hips stay level, film a second set from your feet end.",
+    "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
     "clamshell": "Lie on your side facing the camera. Put the phone on the floor about 2 m in front of you, "
     "at hip height, so your hips, knees and feet are all in the picture.",
     "fire_hydrant": "Get on hands and knees with your back to the camera. Put the phone on the floor "
