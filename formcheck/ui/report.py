@@ -8,6 +8,17 @@ import streamlit as st
 from formcheck.analysis import LiveState, SessionResult
 
 SIDE_NAMES = {"left": "Left leg", "right": "Right leg", "both": "Reps"}
+SCORE_HELP = (
+    "Form score out of 100. Each rep starts at 100 and loses points for each fault, "
+    "more for a bigger one (docs/result_schema.md)."
+)
+
+
+def _metric_name(key: str) -> str:
+    """'opening_deg' -> 'opening': the unit is shown separately."""
+    for suffix in ("_deg", "_cm", "_s"):
+        key = key.removesuffix(suffix)
+    return key.replace("_", " ")
 
 
 def _fmt(value: float | None, unit: str, digits: int = 0) -> str:
@@ -35,27 +46,27 @@ def show_result(result: SessionResult, states: list[LiveState] | None = None) ->
         "Mean hold", _fmt(hold.get("mean_s"), "s", 1), help=f"Target {prescribed.get('hold_s', 0):g} s at the top"
     )
     columns[offset + 1].metric("Peak angle", _fmt(rom.get("peak_mean_deg"), "°"), help="Mean over reps")
-    columns[offset + 2].metric("Form score", _fmt(summary.get("mean_score"), "/ 100"))
+    columns[offset + 2].metric("Score", _fmt(summary.get("mean_score"), ""), help=SCORE_HELP)
 
     common = summary.get("most_common_fault")
     if common:
         st.info(f"**Most common:** {common['cue']} ({common['reps']} of {len(result.reps)} reps)")
     elif result.reps:
         st.success("Good form on every rep I could measure.")
-    for metric, advice in result.not_measurable.items():
-        st.caption(f"Not measured from this camera view — {metric.replace('_', ' ')}: {advice}")
+    for advice in result.not_measurable.values():
+        st.caption(f"Not measured: {advice}")
 
     if states:
         _angle_chart(result, states)
     if result.reps:
         table = pd.DataFrame(result.csv_rows())
+        table["rep"] += 1  # people count reps from 1
         st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _angle_chart(result: SessionResult, states: list[LiveState]) -> None:
     key = result.primary_key
-    series = pd.DataFrame(
-        {"time (s)": [s.t for s in states], key.replace("_", " "): [s.angles.get(key) for s in states]}
-    ).set_index("time (s)")
-    st.caption(f"{key.replace('_', ' ').capitalize()} over time (degrees)")
-    st.line_chart(series, height=220)
+    name = _metric_name(key)
+    series = pd.DataFrame({"time (s)": [s.t for s in states], name: [s.angles.get(key) for s in states]})
+    st.caption(f"{name.capitalize()} over time")
+    st.line_chart(series.set_index("time (s)"), height=220, x_label="seconds", y_label="degrees")
