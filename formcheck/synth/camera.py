@@ -8,19 +8,19 @@ bridge (lying on the back)
   feet     at the feet end, high (1.6 m, a tall tripod or shelf), looking down along the body
   front    beside the patient on the ``side`` side but high (1.6 m), looking down on the body's front
   back     at the head end, high (1.4 m), looking down along the body toward the feet
-  oblique  45 deg between side and feet, lens 0.8 m up
+  oblique  45 deg between side and feet, lens 1.4 m up, looking down across the body
 clamshell (lying on the side, working leg on top)
   front    facing the patient's front (chest, knees) at hip height, phone on the floor (0.25 m)
-  back     facing the patient's back, 0.35 m up
+  back     facing the patient's back, phone on the floor (0.15 m)
   side     on the front side but high (1.4 m), looking down at the top (working) side of the body
   oblique  45 deg between front and feet, 0.30 m up
-  feet     at the feet end, high (1.3 m), looking down along the body
+  feet     at the feet end, high (2.0 m, top of a shelf), looking down along the body
 fire hydrant (on hands and knees)
   back     behind the patient (feet end), lens 1.2 m up (chest-high tripod) looking down at the back
   side     beside the patient on the working ``side``, 0.6 m up
-  front    ahead of the patient (head end), 1.2 m up
+  front    ahead of the patient (head end), high (1.8 m), looking down along the back
   oblique  45 deg between back and the working side, 0.6 m up
-  feet     behind the patient like back, lower (0.9 m)
+  feet     behind the patient like back, higher (1.4 m), looking down along the back
 
 Low cameras at the feet or head end of a lying body see little but knees or a skull; the
 pose model cannot find a person there, so those views sit higher and look down.
@@ -111,21 +111,21 @@ def view_direction(exercise: str, view: str, side: str, rest: Skeleton) -> tuple
             "feet": (-head, 1.60),
             "front": (lateral, 1.60),
             "back": (head, 1.40),
-            "oblique": (unit(lateral - head), 0.80),
+            "oblique": (unit(lateral - head), 1.40),
         },
         "clamshell": {
             "front": (anterior, 0.25),
-            "back": (-anterior, 0.35),
+            "back": (-anterior, 0.15),
             "side": (anterior, 1.40),
             "oblique": (unit(anterior - head), 0.30),
-            "feet": (-head, 1.30),
+            "feet": (-head, 2.00),
         },
         "fire_hydrant": {
             "back": (-head, 1.20),
             "side": (lateral, 0.60),
-            "front": (head, 1.20),
+            "front": (head, 1.80),
             "oblique": (unit(lateral - head), 0.60),
-            "feet": (-head, 0.90),
+            "feet": (-head, 1.40),
         },
     }
     return table[exercise][view]
