@@ -8,7 +8,7 @@ bridge (lying on the back)
   feet     at the feet end, high (1.6 m, a tall tripod or shelf), looking down along the body
   front    beside the patient on the ``side`` side but high (1.6 m), looking down on the body's front
   back     at the head end, high (1.4 m), looking down along the body toward the feet
-  oblique  45 deg between side and feet, lens 1.4 m up, looking down across the body
+  oblique  45 deg between side and feet, lens 1.2 m up, looking down across the body
 clamshell (lying on the side, working leg on top)
   front    facing the patient's front (chest, knees) at hip height, phone on the floor (0.25 m)
   back     facing the patient's back, phone on the floor (0.15 m)
@@ -111,7 +111,7 @@ def view_direction(exercise: str, view: str, side: str, rest: Skeleton) -> tuple
             "feet": (-head, 1.60),
             "front": (lateral, 1.60),
             "back": (head, 1.40),
-            "oblique": (unit(lateral - head), 1.40),
+            "oblique": (unit(lateral - head), 1.20),
         },
         "clamshell": {
             "front": (anterior, 0.25),
