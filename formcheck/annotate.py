@@ -45,13 +45,3 @@ def draw_skeleton(image: np.ndarray, pose: PoseFrame) -> np.ndarray:
         cv2.circle(out, centre, radius, (255, 255, 255), -1, cv2.LINE_AA)
         cv2.circle(out, centre, radius, _colour(landmark, landmark), max(1, thickness // 2), cv2.LINE_AA)
     return out
-
-
-def draw_banner(image: np.ndarray, text: str) -> np.ndarray:
-    """A readable line of text on a dark strip at the top of the frame (drawn in place)."""
-    height, width = image.shape[:2]
-    scale = max(0.45, height / 900)
-    strip = int(34 * scale / 0.6)
-    image[:strip] = (image[:strip] * 0.35).astype(image.dtype)
-    cv2.putText(image, text, (10, int(strip * 0.7)), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 1, cv2.LINE_AA)
-    return image

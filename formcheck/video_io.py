@@ -17,8 +17,6 @@ import numpy as np
 
 from formcheck.errors import UserError
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"}
-
 
 class VideoInputError(UserError):
     """The input cannot be read as a video or image; the message is meant for the user."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.geometry import reject, unit
-from formcheck.landmarks import Landmark, side_landmark
+from formcheck.landmarks import side_landmark
 from formcheck.pose_types import PRESENCE, VISIBILITY, PoseFrame
 
 # MediaPipe world axes: x to the image right, y down, z away from the camera (right-handed).
@@ -63,12 +63,6 @@ class Body:
         )
 
     # -- points ------------------------------------------------------------------------------
-    def p2(self, lm: Landmark | int) -> np.ndarray:
-        return self.img[int(lm)]
-
-    def p3(self, lm: Landmark | int) -> np.ndarray:
-        return self.world[int(lm)]
-
     def j2(self, side: str, joint: str) -> np.ndarray:
         return self.img[int(side_landmark(side, joint))]
 
@@ -80,10 +74,6 @@ class Body:
 
     def mid3(self, joint: str) -> np.ndarray:
         return 0.5 * (self.j3("left", joint) + self.j3("right", joint))
-
-    def joint_visibility(self, joint: str) -> float:
-        """The better-seen side's visibility: in a side view the far leg is hidden, and that is fine."""
-        return float(max(self.vis[int(side_landmark(s, joint))] for s in SIDES))
 
     def joint_presence(self, joint: str) -> float:
         """How sure the model is that the joint is in the picture at all (hidden behind the body
@@ -101,12 +91,6 @@ class Body:
         return False
 
     # -- scale -------------------------------------------------------------------------------
-    def torso_px(self) -> float:
-        """Pixels of the longer of torso length and hip-to-knee length; a scale that survives foreshortening."""
-        torso = float(np.linalg.norm(self.mid2("shoulder") - self.mid2("hip")))
-        thighs = [float(np.linalg.norm(self.j2(s, "knee") - self.j2(s, "hip"))) for s in SIDES]
-        return max(torso, *thighs, 1.0)
-
     def axes(
         self, anterior_hint: Callable[[Body, np.ndarray, np.ndarray], np.ndarray], up: np.ndarray, floor_rms_m: float
     ) -> Axes:

@@ -35,31 +35,3 @@ def reject(v: np.ndarray, axis: np.ndarray) -> np.ndarray:
     a = unit(axis)
     v = np.asarray(v, float)
     return v - np.dot(v, a) * a
-
-
-def signed_angle_in_plane(u: np.ndarray, v: np.ndarray, normal: np.ndarray) -> float:
-    """Angle from u to v (degrees, -180..180) after projecting both onto the plane of ``normal``.
-
-    Positive when the turn u->v is counter-clockwise seen from the tip of ``normal``.
-    """
-    n = unit(normal)
-    pu, pv = reject(u, n), reject(v, n)
-    if np.linalg.norm(pu) < 1e-9 or np.linalg.norm(pv) < 1e-9:
-        return float("nan")
-    return float(np.degrees(np.arctan2(np.dot(np.cross(pu, pv), n), np.dot(pu, pv))))
-
-
-def tilt_from_horizontal_2d(a: np.ndarray, b: np.ndarray) -> float:
-    """Image-plane tilt of line a->b in degrees; + when b is LOWER in the image than a.
-
-    Image y grows downwards, so "lower on screen" is larger y. Result in -90..90.
-    """
-    d = np.asarray(b, float)[:2] - np.asarray(a, float)[:2]
-    if abs(d[0]) < 1e-9 and abs(d[1]) < 1e-9:
-        return float("nan")
-    ang = float(np.degrees(np.arctan2(d[1], abs(d[0]))))
-    return ang
-
-
-def midpoint(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (np.asarray(a, float) + np.asarray(b, float)) / 2.0

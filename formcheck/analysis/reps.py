@@ -82,9 +82,6 @@ class RepCounter:
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
 
     # -- live read-outs ------------------------------------------------------------------------
-    def hold_elapsed(self, t: float) -> float:
-        return t - self._hold_since if self._hold_since is not None else 0.0
-
     @property
     def moving(self) -> bool:
         return self.state in ("up", "hold", "down")

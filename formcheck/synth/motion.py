@@ -71,11 +71,6 @@ def plan_reps(spec: SynthSpec) -> tuple[list[RepPlan], float]:
     return reps, t + spec.lead_in_s
 
 
-def frame_times(spec: SynthSpec, duration_s: float) -> np.ndarray:
-    n = int(math.floor(duration_s * spec.fps + 1e-9)) + 1
-    return np.arange(n) / spec.fps
-
-
 def state_at(t: float, reps: list[RepPlan]) -> MotionState:
     """The phase and eased progress at time ``t``."""
     for rep in reps:

@@ -54,10 +54,6 @@ class RepWindow:
         v = self.metrics[key][self.top]
         return v[np.isfinite(v)]
 
-    def during(self, key: str) -> np.ndarray:
-        v = self.metrics[key][self.move]
-        return v[np.isfinite(v)]
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -134,15 +130,3 @@ class ExerciseSpec:
             if v.name == name:
                 return v
         raise KeyError(name)
-
-
-def median_signed(values: np.ndarray) -> float | None:
-    """Median of finite values, or None when there are none."""
-    v = np.asarray(values, float)
-    v = v[np.isfinite(v)]
-    return float(np.median(v)) if v.size else None
-
-
-def side_name(sign: float) -> str:
-    """+ = patient's left, - = right (the convention of the per-frame "side" metrics)."""
-    return "left" if sign > 0 else "right"

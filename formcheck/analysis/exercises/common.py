@@ -65,11 +65,6 @@ def out_of_range(m: Metrics, key: str, lo: float, hi: float) -> bool:
     return bool(np.isfinite(v) and not lo <= v <= hi)
 
 
-def side_of(point: np.ndarray, centre: np.ndarray, axes: Axes) -> float:
-    """+1 when ``point`` lies on the patient's left of ``centre``, -1 on the right."""
-    return 1.0 if float(np.dot(point - centre, axes.left)) > 0 else -1.0
-
-
 def short_hold_fault(cue: str, primary_key: str) -> FaultSpec:
     """Judged only where the primary angle is measurable: the hold is timed on that angle, and
     in views where it is not reported its plateau is too unsteady to call a hold short."""
