@@ -17,7 +17,7 @@ from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
 from formcheck.streams import BackgroundSink, prefetch
 from formcheck.track import Track
-from formcheck.video_io import VideoFrame, VideoWriter, probe, read_frames
+from formcheck.video_io import VideoFrame, VideoInfo, VideoWriter, probe, read_frames
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -26,9 +26,10 @@ def iter_pose(
     video_path: str | Path,
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
+    info: VideoInfo | None = None,
 ) -> Iterator[tuple[VideoFrame, PoseFrame]]:
     """Yield each decoded frame with its pose. ``progress``: True for a terminal bar, or a callback(done, total)."""
-    info = probe(video_path)
+    info = info or probe(video_path)
     bar = tqdm(total=info.frame_count, unit="frame", desc="pose", disable=progress is not True, leave=False)
     callback = progress if callable(progress) else None
     with PoseEstimator(settings) as estimator, bar:
@@ -39,7 +40,8 @@ def iter_pose(
                 callback(done, info.frame_count)
 
 
-FrameHandler = Callable[[VideoFrame, PoseFrame], np.ndarray]
+# Returns the picture to write to the annotated video (ignored, and may be None, without one).
+FrameHandler = Callable[[VideoFrame, PoseFrame], np.ndarray | None]
 
 
 def run_video(
@@ -58,7 +60,7 @@ def run_video(
     writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
     sink = BackgroundSink(writer.write) if writer else None
     try:
-        for video_frame, pose in iter_pose(video_path, settings, progress):
+        for video_frame, pose in iter_pose(video_path, settings, progress, info):
             frames.append(pose)
             picture = on_frame(video_frame, pose)
             if sink:
