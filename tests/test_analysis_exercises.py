@@ -138,6 +138,19 @@ def test_fault_magnitudes_and_cues_name_the_side() -> None:
     assert "pelvic_drop_deg" in shipped.not_measurable
 
 
+@pytest.mark.parametrize("view", ["feet", "oblique"])
+def test_knees_in_reads_the_renderers_distance(view: str) -> None:
+    """Knees-in is a 2D knee/hip spacing ratio scaled by an assumed 18 cm hip width; the
+    renderer's knees move a known distance (8 cm each) and its hips are 18 cm apart."""
+    magnitude = DEFAULT_FAULT_MAGNITUDES["bridge"]["knees_in"]
+    faulty = analyze_frames(simulate(make_spec("bridge", view, "left", "knees_in")).to_pose_frames(), "bridge")
+    clean = analyze_frames(simulate(make_spec("bridge", view, "left", "clean")).to_pose_frames(), "bridge")
+    for rep in faulty.reps:
+        assert rep.metrics["knees_in_cm"] == pytest.approx(magnitude, abs=1.5)
+    for rep in clean.reps:
+        assert abs(rep.metrics["knees_in_cm"]) < 1.0
+
+
 def test_fire_hydrant_metrics_match_truth() -> None:
     truth = simulate(make_spec("fire_hydrant", "back", "right", "trunk_shift"))
     result = analyze_frames(truth.to_pose_frames(), "fire_hydrant")
