@@ -141,7 +141,9 @@ def test_fault_magnitudes_and_cues_name_the_side() -> None:
 @pytest.mark.parametrize("view", ["feet", "oblique"])
 def test_knees_in_reads_the_renderers_distance(view: str) -> None:
     """Knees-in is a 2D knee/hip spacing ratio scaled by an assumed 18 cm hip width; the
-    renderer's knees move a known distance (8 cm each) and its hips are 18 cm apart."""
+    renderer's knees move a known distance (8 cm each). Its hips are wider (22 cm), but from
+    these views the knees are nearer the camera than the hips, which widens their spacing in
+    the image by about as much."""
     magnitude = DEFAULT_FAULT_MAGNITUDES["bridge"]["knees_in"]
     faulty = analyze_frames(simulate(make_spec("bridge", view, "left", "knees_in")).to_pose_frames(), "bridge")
     clean = analyze_frames(simulate(make_spec("bridge", view, "left", "clean")).to_pose_frames(), "bridge")
