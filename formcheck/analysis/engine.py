@@ -282,6 +282,8 @@ class Analyzer:
                 where.sort(key=lambda v: v.name not in self.spec.recommended_views)
                 advice = where[0].advice if where else ""
                 out[m.key] = f"{m.label} cannot be measured from the {view} view. {advice}".strip()
+                if m is self.spec.primary:  # holds are timed on the primary angle
+                    out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
         return out
 
     def _analyse(
@@ -372,8 +374,11 @@ class Analyzer:
             top_s=timing.top_s,
             hold_end_s=timing.hold_end_s,
             end_s=timing.end_s,
-            hold_s=float(good_hold),
-            time_at_top_s=timing.time_at_top_s,
+            # The hold is timed on the primary angle: where the view cannot measure that angle,
+            # its plateau is not trusted either (renders: MediaPipe's foreshortened knee
+            # collapses mid-hold from the oblique fire hydrant view), so no hold is reported.
+            hold_s=float(good_hold) if prim_ok else None,
+            time_at_top_s=timing.time_at_top_s if prim_ok else None,
             peak_angle_deg=timing.peak_deg if prim_ok else None,
             baseline_angle_deg=timing.baseline_deg if prim_ok else None,
             up_s=timing.up_s,
@@ -480,7 +485,7 @@ class Analyzer:
         spec = self.spec
         counts = self._counts(reps)
         target = spec.reps_target
-        holds = [r.hold_s for r in reps]
+        holds = [r.hold_s for r in reps if r.hold_s is not None]
         peaks = [r.peak_angle_deg for r in reps if r.peak_angle_deg is not None]
         rests = [r.baseline_angle_deg for r in reps if r.baseline_angle_deg is not None]
         fault_counts = Counter(f.code for r in reps for f in r.faults)
@@ -497,7 +502,7 @@ class Analyzer:
                 "mean_s": float(np.mean(holds)) if holds else None,
                 "min_s": float(np.min(holds)) if holds else None,
                 "max_s": float(np.max(holds)) if holds else None,
-                "reps_meeting_target": int(sum(h >= spec.hold_target_s for h in holds)),
+                "reps_meeting_target": int(sum(h >= spec.hold_target_s for h in holds)) if holds else None,
             },
             "range_of_motion": {
                 "metric": spec.primary.key,

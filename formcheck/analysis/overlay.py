@@ -12,7 +12,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from formcheck.analysis.result import LiveState, SessionResult
+from formcheck.analysis.result import LiveState, RepResult, SessionResult
 from formcheck.annotate import draw_skeleton
 from formcheck.landmarks import side_landmark
 from formcheck.pose_types import PoseFrame
@@ -74,7 +74,8 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
     reps = "  ".join(f"{k} {v}" for k, v in state.reps.items()) if state.reps else "0"
     _text(out, f"Reps: {reps}", (int(10 * s), int(30 * s)), 0.8 * s, TEXT, max(1, int(2 * s)))
     hold_col = GOOD if state.phase == "hold" else TEXT
-    _text(out, f"Hold {state.hold_s:4.1f} s", (int(10 * s), int(64 * s)), 0.8 * s, hold_col, max(1, int(2 * s)))
+    hold = f"{state.hold_s:4.1f} s" if np.isfinite(state.hold_s) else "  - "
+    _text(out, f"Hold {hold}", (int(10 * s), int(64 * s)), 0.8 * s, hold_col, max(1, int(2 * s)))
     _text(out, state.phase, (w - int(110 * s), int(30 * s)), 0.7 * s, TEXT, 1)
     # Cue at the bottom.
     if state.cue:
@@ -110,7 +111,7 @@ def timeline(result: SessionResult, states: list[LiveState], cue_after_rep_s: fl
                     phase = "up"
                 elif t <= r.hold_end_s:
                     phase = "hold"
-                    hold = min(t - r.top_s, r.hold_s) if r.time_at_top_s > 0 else 0.0
+                    hold = _hold_so_far(r, t)
                 else:
                     phase = "down"
         if st.status in ("no_person", "not_visible"):
@@ -121,3 +122,10 @@ def timeline(result: SessionResult, states: list[LiveState], cue_after_rep_s: fl
             phase = "rest"
         out.append(replace(st, reps=counts, phase=phase, hold_s=round(hold, 1), side=side, cue=cue, cue_code=code))
     return out
+
+
+def _hold_so_far(rep: RepResult, t: float) -> float:
+    """Seconds held so far in this rep; NaN (shown as a dash) where the view cannot time holds."""
+    if rep.hold_s is None:
+        return float("nan")
+    return min(t - rep.top_s, rep.hold_s) if rep.time_at_top_s else 0.0

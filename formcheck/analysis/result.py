@@ -64,8 +64,8 @@ class RepResult:
     top_s: float
     hold_end_s: float
     end_s: float
-    hold_s: float  # seconds at the top with correct posture
-    time_at_top_s: float  # seconds at the top, whatever the posture
+    hold_s: float | None  # seconds at the top with correct posture; None: not measurable in this view
+    time_at_top_s: float | None  # seconds at the top, whatever the posture (None: as hold_s)
     peak_angle_deg: float | None  # None when the view cannot measure the primary angle
     baseline_angle_deg: float | None
     up_s: float

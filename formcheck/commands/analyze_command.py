@@ -81,9 +81,10 @@ def report(result: SessionResult) -> str:
     )
     for r in result.reps:
         peak = f"{r.peak_angle_deg:6.1f}" if r.peak_angle_deg is not None else "   n/a"
+        hold = f"{r.hold_s:5.1f}" if r.hold_s is not None else "  n/a"
         faults = ", ".join(f"{f.code} {f.magnitude:.0f}{'°' if f.unit == 'deg' else f.unit}" for f in r.faults)
         lines.append(
-            f"{r.index + 1:3d} {r.side:5} {r.start_s:6.1f} {r.hold_s:5.1f} {peak} {r.up_s:4.1f} {r.down_s:4.1f} "
+            f"{r.index + 1:3d} {r.side:5} {r.start_s:6.1f} {hold} {peak} {r.up_s:4.1f} {r.down_s:4.1f} "
             f"{r.score:5d}  {faults}"
         )
     return "\n".join(lines)

@@ -34,8 +34,8 @@ BRIDGE_REST_DEG = 127.0
 BRIDGE_TOP_DEG = 174.0
 CLAMSHELL_TOP_DEG = 40.0
 HYDRANT_TOP_DEG = 52.0
-# Knee centres rest this far apart in a clamshell (knees together, soft tissue between); with the
-# hips 22 cm apart it puts the rest opening between the thighs at about 8 deg.
+# Where the top knee starts its search for the rest position (knee centres this far apart); the
+# clamshell's rest then turns it to where the thighs are most nearly parallel (~3 deg).
 CLAMSHELL_KNEE_GAP = 0.16
 
 
@@ -220,24 +220,9 @@ def _clamshell_rest(body: Body) -> Skeleton:
     return skel
 
 
-def _clamshell_opening(skel: Skeleton) -> float:
-    return float(
-        np.degrees(
-            np.arccos(
-                np.clip(
-                    np.dot(unit(skel["l_knee"] - skel["l_hip"]), unit(skel["r_knee"] - skel["r_hip"])),
-                    -1.0,
-                    1.0,
-                )
-            )
-        )
-    )
-
-
 def pose_clamshell(body: Body, progress: float, rep: RepPlan | None) -> Skeleton:
     skel = _clamshell_rest(body)
     faults = _faults(rep, progress)
-    rest_open = _clamshell_opening(skel)
     long_axis = unit(skel.mid("shoulder") - skel.mid("hip"))
 
     # Pelvis roll-back: pelvis (and, less, the chest) turn about the long axis through the bottom
@@ -256,8 +241,6 @@ def pose_clamshell(body: Body, progress: float, rep: RepPlan | None) -> Skeleton
     hip, ankle = skel["l_hip"], skel["l_ankle"]
     bottom_knee = skel["r_knee"]
     knee0 = two_bone(hip, ankle, body.thigh, body.shank, (bottom_knee + Z * CLAMSHELL_KNEE_GAP * body.k) - hip)
-    top = _top(rep, CLAMSHELL_TOP_DEG, rest_open) - (rep.faults.get("small_opening", 0.0) if rep else 0.0)
-    target = rest_open + progress * (max(top, rest_open) - rest_open)
     axis = ankle - hip
     turn = 1.0 if rotate_about(knee0, hip, axis, 0.1)[2] > knee0[2] else -1.0
 
@@ -267,8 +250,15 @@ def pose_clamshell(body: Body, progress: float, rep: RepPlan | None) -> Skeleton
         top_thigh = unit(rotate_about(knee0, hip, axis, turn * beta) - hip)
         return float(np.degrees(np.arccos(np.clip(np.dot(top_thigh, bottom_thigh), -1.0, 1.0))))
 
-    beta = bisect(opening, 0.0, math.radians(100), target) if target > opening(0.0) + 1e-6 else 0.0
-    skel["l_knee"] = rotate_about(knee0, hip, axis, turn * beta)
+    # The knee turns about the hip-ankle axis. It rests where the thighs are most nearly
+    # parallel (DESIGN.md §3: 0-5° at rest), so the opening grows steadily with the turn; from a
+    # converging rest it would first shrink and then grow, a dip no clinician calls opening.
+    grid = np.radians(np.arange(0.0, 60.0, 0.5))
+    parallel = float(grid[int(np.argmin([opening(b) for b in grid]))])
+    rest_open = opening(parallel)
+    top = _top(rep, CLAMSHELL_TOP_DEG, rest_open) - (rep.faults.get("small_opening", 0.0) if rep else 0.0)
+    top_beta = bisect(opening, parallel, math.radians(100), top) if top > rest_open else parallel
+    skel["l_knee"] = rotate_about(knee0, hip, axis, turn * (parallel + progress * (top_beta - parallel)))
     trunk_up = unit(skel.mid("shoulder") - skel.mid("hip"))
     lateral = unit(skel["l_hip"] - skel["r_hip"])
     skel.frames["pelvis"] = frame_from(np.cross(lateral, trunk_up), trunk_up)

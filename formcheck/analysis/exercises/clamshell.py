@@ -35,9 +35,8 @@ VIEWS = (
 
 TOP_TARGET_DEG = 40.0
 THIGH_PER_TRUNK = 0.84
-# Opening at rest with the knees together: the stacked hips are wider apart than the touching
-# knees, so the thighs converge (renderer: 8-12°; DESIGN.md §3 gives 0-5° for thin thighs).
-REST_DEG = 8.0  # DESIGN.md §3: 35-45° opening between the thighs
+# Opening at rest, knees together: DESIGN.md §3 gives 0-5° (the renderer rests at 3°).
+REST_DEG = 3.0
 
 
 def _top_bottom(body: Body, up: np.ndarray = WORLD_UP) -> tuple[str, str]:
