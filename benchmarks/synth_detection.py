@@ -25,7 +25,15 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from formcheck.pose import PoseEstimator  # noqa: E402
-from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, EXERCISES, RECOMMENDED_VIEWS, VIEWS, SynthSpec, render_clip  # noqa: E402
+from formcheck.synth import (  # noqa: E402
+    DEFAULT_FAULT_MAGNITUDES,
+    EXERCISES,
+    RECOMMENDED_VIEWS,
+    VIEWS,
+    VIEWS_BY_EXERCISE,
+    SynthSpec,
+    render_clip,
+)
 from formcheck.synth.evaluate import DetectionErrors  # noqa: E402
 from formcheck.video_io import read_frames  # noqa: E402
 
@@ -72,7 +80,7 @@ def run(exercises: list[str], views: list[str], clips: int, fps: float, keep: Pa
     rows = []
     workdir = keep or Path(tempfile.mkdtemp(prefix="synth_bench_"))
     for exercise in exercises:
-        for view in views:
+        for view in (v for v in views if v in VIEWS_BY_EXERCISE[exercise]):
             stats = DetectionErrors()
             t0 = time.perf_counter()
             for spec in bench_specs(exercise, view, clips, fps):

@@ -133,7 +133,7 @@ class Analyzer:
         ready = self._ready(t, posture_cue is None)
         rest_now = self._counter.state == "rest"
         raw_rep = self._counter.update(t, live[0], ready)
-        if rest_now:
+        if rest_now and self._counter.in_rest_band(live[0]):
             self._rest.add(t, live)
         if raw_rep is not None:
             series = self._series(smoothed=False)
@@ -257,7 +257,7 @@ class Analyzer:
             ready = good and t[i] - ok_since >= READY_AFTER_S
             rest_now = counter.state == "rest"
             raw = counter.update(t[i], vec[0], ready)
-            if rest_now:
+            if rest_now and counter.in_rest_band(vec[0]):
                 rest.add(t[i], vec)
             if raw is not None:
                 before = rest.before(float(t[raw.start_index]))

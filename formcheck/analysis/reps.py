@@ -86,6 +86,11 @@ class RepCounter:
     def moving(self) -> bool:
         return self.state in ("up", "hold", "down")
 
+    def in_rest_band(self, angle: float) -> bool:
+        """True when the angle is back at the rest level, not on the tail of the last lowering
+        (the state machine returns to rest partway down, to split reps whose dip stays high)."""
+        return self.baseline is not None and bool(angle < self.baseline + self.th.end_deg)
+
     def update(self, t: float, angle: float, ready: bool) -> RawRep | None:
         self.index += 1
         i = self.index

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from formcheck.errors import UserError
+from formcheck.synth.spec import VIEWS
 
 EXERCISE_ALIASES = {
     "bridge": "bridge",
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--view",
-        choices=("side", "front", "back", "oblique", "feet"),
+        choices=VIEWS,
         default=None,
         help="camera position (default: the exercise's recommended view)",
     )

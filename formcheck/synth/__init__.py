@@ -10,7 +10,14 @@ truth (the truth file), clip (putting it together), samples (the committed sampl
 """
 
 from formcheck.synth.clip import render_clip, simulate
-from formcheck.synth.spec import DEFAULT_FAULT_MAGNITUDES, EXERCISES, RECOMMENDED_VIEWS, VIEWS, SynthSpec
+from formcheck.synth.spec import (
+    DEFAULT_FAULT_MAGNITUDES,
+    EXERCISES,
+    RECOMMENDED_VIEWS,
+    VIEWS,
+    VIEWS_BY_EXERCISE,
+    SynthSpec,
+)
 from formcheck.synth.truth import ClipTruth, FrameTruth, RepTruth, truth_path_for
 
 __all__ = [
@@ -18,6 +25,7 @@ __all__ = [
     "EXERCISES",
     "RECOMMENDED_VIEWS",
     "VIEWS",
+    "VIEWS_BY_EXERCISE",
     "ClipTruth",
     "FrameTruth",
     "RepTruth",

@@ -10,9 +10,11 @@ bridge (lying on the back)
   back     at the head end, high (1.4 m), looking down along the body toward the feet
   oblique  45 deg between side and feet, lens 1.2 m up, looking down across the body
 clamshell (lying on the side, working leg on top)
-  front    facing the patient's front (chest, knees) at hip height, phone on the floor (0.25 m)
+  front    facing the patient's front but raised (1.4 m, a shelf or tall tripod), looking down
+           at the top (working) hip and knee: the knee's arc is seen broadside
+  floor    facing the patient's front from a phone on the floor (0.25 m): the top knee swings
+           towards this camera, so the last part of the opening barely moves in the image
   back     facing the patient's back, phone on the floor (0.15 m)
-  side     on the front side but high (1.4 m), looking down at the top (working) side of the body
   oblique  45 deg between front and feet, 0.30 m up
   feet     at the feet end, high (2.0 m, top of a shelf), looking down along the body
 fire hydrant (on hands and knees)
@@ -114,9 +116,9 @@ def view_direction(exercise: str, view: str, side: str, rest: Skeleton) -> tuple
             "oblique": (unit(lateral - head), 1.20),
         },
         "clamshell": {
-            "front": (anterior, 0.25),
+            "front": (anterior, 1.40),
+            "floor": (anterior, 0.25),
             "back": (-anterior, 0.15),
-            "side": (anterior, 1.40),
             "oblique": (unit(anterior - head), 0.30),
             "feet": (-head, 2.00),
         },

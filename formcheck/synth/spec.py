@@ -10,7 +10,13 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 EXERCISES = ("bridge", "clamshell", "fire_hydrant")
-VIEWS = ("side", "front", "back", "oblique", "feet")
+# Camera positions per exercise (camera.py describes each); VIEWS is all names, in a stable order.
+VIEWS_BY_EXERCISE: dict[str, tuple[str, ...]] = {
+    "bridge": ("side", "front", "back", "oblique", "feet"),
+    "clamshell": ("front", "floor", "back", "oblique", "feet"),
+    "fire_hydrant": ("side", "front", "back", "oblique", "feet"),
+}
+VIEWS = ("side", "front", "back", "oblique", "feet", "floor")
 
 # Fault codes per exercise, with magnitudes large enough that a faulty rep is unmistakable.
 DEFAULT_FAULT_MAGNITUDES: dict[str, dict[str, float]] = {
@@ -34,7 +40,7 @@ DEFAULT_FAULT_MAGNITUDES: dict[str, dict[str, float]] = {
 # Views in which each exercise's metrics are trustworthy (see camera.py for what each view is).
 RECOMMENDED_VIEWS: dict[str, tuple[str, ...]] = {
     "bridge": ("side", "feet"),  # side for hip extension; feet-end for pelvic drop and knees in
-    "clamshell": ("front",),  # phone on the floor facing the patient's front at hip height
+    "clamshell": ("front",),  # in front of the patient, raised, looking down at the top hip and knee
     "fire_hydrant": ("back",),  # behind the patient, looking along the body
 }
 
@@ -86,8 +92,9 @@ class SynthSpec:
     def __post_init__(self) -> None:
         if self.exercise not in EXERCISES:
             raise ValueError(f"unknown exercise {self.exercise!r}; choose one of {', '.join(EXERCISES)}")
-        if self.view not in VIEWS:
-            raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
+        views = VIEWS_BY_EXERCISE[self.exercise]
+        if self.view not in views:
+            raise ValueError(f"{self.exercise} has no view {self.view!r}; choose one of {', '.join(views)}")
         if self.side not in ("left", "right"):
             raise ValueError("side must be 'left' or 'right'")
         allowed = DEFAULT_FAULT_MAGNITUDES[self.exercise]

@@ -26,7 +26,12 @@ from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
 VIEWS = (
-    ViewSpec("front", (90.0,), "Put the camera in front of you at hip height, facing your chest and knees, 2 m away."),
+    ViewSpec(
+        "front",
+        (90.0,),
+        "Put the camera in front of you, raised to about 1.4 m (a shelf or tripod), looking down at your "
+        "hips and knees from about 1.5 m away.",
+    ),
     ViewSpec("oblique", (45.0, 135.0), "Put the camera in front of you, turned halfway towards your feet."),
     ViewSpec("feet", (0.0,), "Put the camera at your feet, looking along your body."),
     ViewSpec("head", (180.0,), "Put the camera beyond your head, looking along your body."),

@@ -209,8 +209,8 @@ FAULTS: tuple[FaultSpec, ...] = (
         # "Keep your raised knee bent" at ~90° (seed, DESIGN.md §3). Magnitude = degrees the knee
         # opened between rest (knee ~90° in the start position) and the top. Relative, because
         # MediaPipe's 3D knee angle of a shin pointing at the camera reads 10-20° high from
-        # behind (renders), and drifts by up to 23° when the trunk shifts; flagged beyond 28°,
-        # outside that drift (a 45° straightening measures 50-56°).
+        # behind (renders), and drifts by up to 19° in reps without the fault (trunk shift);
+        # flagged beyond 28°, outside that drift (a 45° straightening measures 35-56°).
         threshold=28.0,
         severe=50.0,
         penalty=20.0,
