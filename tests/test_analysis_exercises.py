@@ -9,11 +9,12 @@ from __future__ import annotations
 import warnings
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from formcheck.analysis import Analyzer, analyze_frames, get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
-from formcheck.analysis.exercises.common import SHORT_HOLD_S
+from formcheck.analysis.exercises.common import HIP_WIDTH_CM, SHORT_HOLD_S
 from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, SynthSpec, simulate
 
 warnings.filterwarnings("ignore", category=RuntimeWarning)
@@ -32,6 +33,7 @@ CASES = [
     ("clamshell", "oblique", "left", "small_opening"),
     ("clamshell", "front", "right", "small_opening"),
     ("clamshell", "front", "left", "short_hold"),
+    ("clamshell", "front", "right", "feet_apart"),
     ("fire_hydrant", "back", "left", "clean"),
     ("fire_hydrant", "back", "right", "trunk_shift"),
     ("fire_hydrant", "oblique", "left", "pelvic_tilt"),
@@ -151,6 +153,19 @@ def test_knees_in_reads_the_renderers_distance(view: str) -> None:
         assert rep.metrics["knees_in_cm"] == pytest.approx(magnitude, abs=1.5)
     for rep in clean.reps:
         assert abs(rep.metrics["knees_in_cm"]) < 1.0
+
+
+def test_feet_apart_reads_the_renderers_lift_in_hip_widths() -> None:
+    """Feet apart is the image ankle spacing in hip spacings, times an assumed 18 cm hip width;
+    the renderer lifts the top foot a known 12 cm, with its own (wider) hips."""
+    truth = simulate(make_spec("clamshell", "front", "left", "feet_apart"))
+    lm = truth.landmarks_3d()[0]
+    renderer_hip_cm = float(np.linalg.norm(lm[23] - lm[24])) * 100
+    expected = DEFAULT_FAULT_MAGNITUDES["clamshell"]["feet_apart"] * HIP_WIDTH_CM / renderer_hip_cm
+    result = analyze_frames(truth.to_pose_frames(), "clamshell")
+    for rep in result.reps:
+        assert rep.metrics["feet_separation_cm"] == pytest.approx(expected, abs=1.0)
+        assert "feet_apart" in {f.code for f in rep.faults}
 
 
 def test_fire_hydrant_metrics_match_truth() -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from formcheck.analysis.body import SIDES, Axes, Body, anterior_up
 from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.exercises.common import (
+    HIP_WIDTH_CM,
     POSTURE_KEYS,
     floor_ok,
     out_of_range,
@@ -49,9 +50,6 @@ DROP_VIEWS_GEOMETRIC = frozenset({"feet", "head", "oblique"})  # where the geome
 # (benchmarks/accuracy.py) an 8 cm knees-in read 5-11 cm from the feet end and the oblique view,
 # and clean or hips-low reps under 1.5 cm. From the side the knees overlap: not measurable.
 KNEE_VIEWS = frozenset({"feet", "oblique"})
-# Knees-in is reported in cm through an assumed spacing of the hip joint centres: adult hip
-# joint centres sit 17-20 cm apart, and the pose model's hips sit at the joint centres.
-HIP_WIDTH_CM = 18.0
 
 TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees, 170-180°
 

@@ -15,6 +15,10 @@ from formcheck.analysis.geometry import angle_at, unit
 # hold estimate errs by < 0.1 s, through MediaPipe on renders by up to ~0.35 s for a 0.25 s
 # hold (benchmarks/accuracy.py), so 0.7 s keeps clear of both a quick tap and a 1 s hold.
 SHORT_HOLD_S = 0.7
+# Distances across the body are read in the image as multiples of the hip spacing (a ratio that
+# does not depend on the camera distance) and reported in cm through an assumed spacing of the
+# hip joint centres: adult hip joint centres sit 17-20 cm apart, where the pose model puts its hips.
+HIP_WIDTH_CM = 18.0
 
 
 def posture_metrics(body: Body, axes: Axes) -> Metrics:
