@@ -63,7 +63,7 @@ def report(result: SessionResult) -> str:
     if hold["mean_s"] is not None:
         lines.append(
             f"hold: mean {hold['mean_s']:.1f} s (min {hold['min_s']:.1f}, max {hold['max_s']:.1f}); "
-            f"{hold['reps_meeting_target']} reps held {s['prescription']['hold_s']:.0f} s or more"
+            f"{hold['reps_meeting_target']} reps held {s['prescription']['hold_s']:g} s or more"
         )
     rom = s["range_of_motion"]
     if rom["peak_mean_deg"] is not None:

@@ -13,8 +13,9 @@ EXERCISE_LABELS = {"bridge": "Glute bridge", "clamshell": "Clamshell", "fire_hyd
 CAMERA_HOWTO = {
     "bridge": "Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
     "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
-    "clamshell": "Lie on your side facing the camera. Put the phone on the floor about 2 m in front of you, "
-    "at hip height, so your hips, knees and feet are all in the picture.",
+    "clamshell": "Lie on your side facing the camera. Put the phone about 1.5 m in front of you, raised to "
+    "about 1.4 m (a shelf or a tripod) and tilted down, so your shoulders, hips, knees and feet are all in "
+    "the picture.",
     "fire_hydrant": "Get on hands and knees with your back to the camera. Put the phone on the floor "
     "about 2 m behind you, at hip height, so your hips, knees and feet are all in the picture.",
 }
