@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, ClipTruth, SynthSpec, simulate
+from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, VIEWS_BY_EXERCISE, ClipTruth, SynthSpec, simulate
 from formcheck.synth.spec import DEFAULT_MOVE_S
 
 
@@ -142,7 +142,7 @@ def test_truth_round_trip_and_pose_frames(tmp_path):
 
 def test_landmarks_in_frame_for_every_view():
     for exercise in DEFAULT_FAULT_MAGNITUDES:
-        for view in ("side", "front", "back", "oblique", "feet"):
+        for view in VIEWS_BY_EXERCISE[exercise]:
             truth = simulate(SynthSpec(exercise=exercise, view=view, reps=1, hold_s=0.2, fps=5))
             xy = truth.landmarks_2d()
             assert xy.min() > 0.02 and xy.max() < 0.98, (exercise, view)

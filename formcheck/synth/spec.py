@@ -57,7 +57,7 @@ class SynthSpec:
     reps: int = 5
     hold_s: float = 2.0
     side: str = "left"  # working leg; for bridges (bilateral) the body side facing a side camera
-    view: str = "side"
+    view: str = ""  # camera position (camera.py); "" = the exercise's recommended view
     faults: dict[str, float] = field(default_factory=dict)
     fault_reps: tuple[int, ...] | None = None  # 0-based reps that carry the faults; None = all
     seed: int = 0
@@ -92,6 +92,8 @@ class SynthSpec:
     def __post_init__(self) -> None:
         if self.exercise not in EXERCISES:
             raise ValueError(f"unknown exercise {self.exercise!r}; choose one of {', '.join(EXERCISES)}")
+        if not self.view:
+            object.__setattr__(self, "view", RECOMMENDED_VIEWS[self.exercise][0])
         views = VIEWS_BY_EXERCISE[self.exercise]
         if self.view not in views:
             raise ValueError(f"{self.exercise} has no view {self.view!r}; choose one of {', '.join(views)}")
