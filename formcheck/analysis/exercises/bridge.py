@@ -47,8 +47,8 @@ DROP_VIEWS_GEOMETRIC = frozenset({"feet", "head", "oblique"})  # where the geome
 # Knees in: the 2D distance between the knees as a multiple of the 2D distance between the
 # hips. Both are lateral distances at about the same depth, so the ratio does not depend on the
 # camera distance and (to first order) not on the view angle. Through MediaPipe on renders
-# (benchmarks/accuracy.py) an 8 cm knees-in read 5-11 cm from the feet end and the oblique view,
-# and clean or hips-low reps under 1.5 cm. From the side the knees overlap: not measurable.
+# (benchmarks/accuracy.py) an 8 cm knees-in read 3.5-5.5 cm from the feet end and 7-11 cm from
+# the oblique view, clean or hips-low reps at most 2.5 cm. From the side the knees overlap.
 KNEE_VIEWS = frozenset({"feet", "oblique"})
 
 TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees, 170-180°
