@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--view",
         choices=VIEWS,
         default=None,
-        help="camera position (default: the exercise's recommended view)",
+        help="camera position, see formcheck/synth/camera.py (default: the exercise's recommended view; "
+        "floor is the clamshell's phone on the floor in front)",
     )
     p.add_argument(
         "--fault",
