@@ -146,3 +146,18 @@ def test_landmarks_in_frame_for_every_view():
             truth = simulate(SynthSpec(exercise=exercise, view=view, reps=1, hold_s=0.2, fps=5))
             xy = truth.landmarks_2d()
             assert xy.min() > 0.02 and xy.max() < 0.98, (exercise, view)
+
+
+def test_clamshell_knee_moves_smoothly_from_rest():
+    """The top knee starts each rep from where it rested (no jump), and the opening grows from
+    a near-parallel rest (DESIGN.md §3: 0-5°) without first dipping."""
+    truth = simulate(SynthSpec(exercise="clamshell", reps=2, hold_s=0.5, fps=30))
+    knee = truth.landmarks_3d()[:, 25]  # the left (top) knee
+    steps_cm = np.linalg.norm(np.diff(knee, axis=0), axis=1) * 100
+    # A 40° opening over ~2 s moves the knee ~25 cm: under 1 cm a frame at 30 fps.
+    assert steps_cm.max() < 1.0
+    opening = truth.primary_angle()
+    assert 0.0 <= opening[0] <= 5.0
+    rep = truth.reps[0]
+    rising = opening[(truth.times() >= rep.start_s) & (truth.times() <= rep.top_s)]
+    assert np.all(np.diff(rising) >= -1e-6)
