@@ -25,6 +25,13 @@ CASES = [
         "t-clamshell-front-clean", SynthSpec(exercise="clamshell", view="front", side="right", reps=2, hold_s=1.5)
     ),
     accuracy.Case(
+        "t-clamshell-front-short_hold", SynthSpec(exercise="clamshell", view="front", reps=2, hold_s=0.25, seed=6)
+    ),
+    accuracy.Case(
+        "t-bridge-oblique-knees_in",
+        SynthSpec(exercise="bridge", view="oblique", reps=2, hold_s=1.5, faults={"knees_in": 8.0}, seed=5),
+    ),
+    accuracy.Case(
         "t-fire_hydrant-back-trunk_shift",
         SynthSpec(exercise="fire_hydrant", view="back", reps=2, hold_s=2.0, faults={"trunk_shift": 10.0}, seed=4),
     ),
@@ -43,10 +50,10 @@ def test_rendered_clips_through_mediapipe(tmp_path: Path) -> None:
     assert s["hold_mae_s"] <= 0.3
     bias = s["peak_bias_by_view_deg"]
     assert abs(bias["bridge/side"]) <= 5.0 and abs(bias["fire_hydrant/back"]) <= 5.0, bias
-    # Known weakness (docs/exercises.md): the clamshell's front-view opening, rebuilt from 2D
-    # thighs and an anthropometric thigh length, reads 1-13° high through MediaPipe on renders.
-    assert abs(bias["clamshell/front"]) <= 15.0, bias
+    # The clamshell's front-view opening is read from 2D thigh tilts and an anthropometric thigh
+    # length: ~3° high through MediaPipe on renders (docs/exercises.md), inside the 5° target.
+    assert abs(bias["clamshell/front"]) <= 5.0, bias
     assert s["clean_clips_without_fault_rate"] == 1.0
-    for code in ("trunk_shift",):
+    for code in ("trunk_shift", "knees_in", "short_hold"):
         assert s["faults"][code]["recall"] == 1.0 and s["faults"][code]["precision"] == 1.0, s["faults"]
     assert s["side_correct_rate"] == 1.0
