@@ -191,3 +191,20 @@ def test_unmeasurable_metrics_are_none_with_camera_advice() -> None:
     assert "side" not in spec.primary.views
     result = analyze_frames(truth.to_pose_frames(), "fire_hydrant")
     assert result.not_measurable.get("pelvic_tilt_deg")
+
+
+def test_live_hold_timer_is_blank_where_the_view_cannot_time_holds() -> None:
+    """From the oblique view the fire hydrant's angle is not reported, so neither is its hold:
+    the live timer is NaN (drawn as a dash) rather than a number, and so are the reps' holds."""
+    truth = simulate(make_spec("fire_hydrant", "oblique", "left", "clean"))
+    a = Analyzer("fire_hydrant", live=True)
+    states = [a.update(f) for f in truth.to_pose_frames()]
+    oblique = [s for s in states if s.view == "oblique"]
+    assert oblique and all(np.isnan(s.hold_s) for s in oblique)
+    result = a.finish()
+    assert result.reps and all(r.hold_s is None for r in result.reps)
+    # ...while from behind the same exercise's timer runs.
+    back = Analyzer("fire_hydrant", live=True)
+    frames = simulate(make_spec("fire_hydrant", "back", "left", "clean")).to_pose_frames()
+    held = [back.update(f).hold_s for f in frames]
+    assert max(held) > 1.0

@@ -454,7 +454,8 @@ class Analyzer:
             phase=phase,
             reps=self._counts(self._reps),
             side=self._reps[-1].side if self._reps else None,
-            hold_s=round(self._hold_good_s, 2),
+            # NaN where this view cannot time holds (as in the result): shown as a dash.
+            hold_s=round(self._hold_good_s, 2) if self._measurable(self.spec.primary.key, view) else float("nan"),
             angles=angles,
             primary_key=self.spec.primary.key,
             cue=cue,

@@ -38,7 +38,7 @@ class LiveState:
     phase: str  # "setup" | "rest" | "up" | "hold" | "down"
     reps: dict[str, int]  # per side: {"left": n, "right": n} or {"both": n}
     side: str | None  # working side of the current or last rep
-    hold_s: float  # the hold timer: seconds at the top in good posture, this rep
+    hold_s: float  # the hold timer: seconds at the top in good posture, this rep (NaN: view cannot time it)
     angles: dict[str, float | None]  # metric key -> value, None = not measurable here
     primary_key: str
     cue: str | None  # the one message to show now (camera, position or form)

@@ -7,6 +7,7 @@ No STUN/TURN servers are configured: the browser and this app talk directly on t
 
 from __future__ import annotations
 
+import math
 import time
 
 import av
@@ -76,7 +77,11 @@ def _show_snapshot(panel, coach: LiveCoach[LiveState]) -> None:
         cols = st.columns(len(state.reps) + 2)
         for col, (side, n) in zip(cols, state.reps.items(), strict=False):
             col.metric({"both": "Reps"}.get(side, f"{side.capitalize()} leg"), n)
-        cols[-2].metric("Hold", f"{state.hold_s:.1f} s")
+        cols[-2].metric(
+            "Hold",
+            f"{state.hold_s:.1f} s" if math.isfinite(state.hold_s) else "–",
+            help=None if math.isfinite(state.hold_s) else "Hold time cannot be measured from this camera view.",
+        )
         cols[-1].metric("Frames/s", f"{snap.fps:.0f}")
         if state.cue and state.cue_code == "position":
             st.info(state.cue)
