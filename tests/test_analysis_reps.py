@@ -78,6 +78,18 @@ def test_short_twitch_is_not_a_rep() -> None:
     assert count(t, a) == []
 
 
+def test_a_brief_collapse_at_the_top_does_not_split_the_rep() -> None:
+    """The pose model losing the limb for a few frames (the angle falling to rest and back)
+    must not end the rep; a real return to rest, held longer, does."""
+    t, a = rep_signal([(1.0, 1.0, 2.0, 1.0)], rest=125.0, total=7.0)
+    glitch = a.copy()
+    glitch[(t >= 2.5) & (t < 2.5 + 0.15)] = 126.0  # 0.15 s at the rest level mid-hold
+    assert len(count(t, glitch)) == 1
+    split = a.copy()
+    split[(t >= 2.5) & (t < 2.5 + 0.6)] = 126.0  # 0.6 s down: two movements
+    assert len(count(t, split)) == 2
+
+
 def test_small_movement_below_min_rom_is_not_a_rep() -> None:
     t, a = rep_signal([(2.0, 1.0, 1.0, 1.0)], rest=125.0, total=6.0)
     a = 125.0 + (a - 125.0) * 0.25  # 12.5° peak < min_rom 15°

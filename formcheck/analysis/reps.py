@@ -35,6 +35,10 @@ class RepThresholds:
     min_rom_deg: float  # a movement that peaks lower than this above rest is not a rep
     min_move_s: float  # a rep shorter than this is jitter, not a rep
     min_rest_s: float = 0.2  # time back at rest before the next rep may start
+    # A rep ends only once the angle has stayed low this long: the pose model sometimes loses a
+    # limb for a few frames at the top (renders: the fire hydrant's thigh swinging towards an
+    # oblique camera collapsed from 30° to 15° for ~0.3 s), which must not split the rep.
+    end_confirm_s: float = 0.25
     top_fraction: float = 0.1  # live display: within this share of the ROM from the peak = holding
     end_fraction: float = 0.35  # ...or once back below this share of the rep's range above rest
 
@@ -79,6 +83,7 @@ class RepCounter:
         self._peak_index = 0
         self._hold_since: float | None = None
         self._not_ready_since: float | None = None
+        self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
 
     # -- live read-outs ------------------------------------------------------------------------
@@ -154,17 +159,24 @@ class RepCounter:
         # by a few degrees between reps (renders: up to 5° for a clamshell), and a fixed line
         # alone would merge two reps whose dip between them stays above it.
         end_level = self.baseline + max(self.th.end_deg, self.th.end_fraction * rom)
-        if angle < end_level:
-            rep = None
-            if rom >= self.th.min_rom_deg and t - self._start_t >= self.th.min_move_s:
-                rep = RawRep(self._start_index, self._peak_index, i, self.baseline)
-            self._to_rest(t, angle)
-            return rep
-        return None
+        if angle >= end_level:
+            self._below = None
+            return None
+        if self._below is None:
+            self._below = (i, t)
+        end_i, end_t = self._below
+        if t - end_t < self.th.end_confirm_s:
+            return None
+        rep = None
+        if rom >= self.th.min_rom_deg and end_t - self._start_t >= self.th.min_move_s:
+            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline)
+        self._to_rest(t, angle)
+        return rep
 
     def _to_rest(self, t: float, angle: float | None) -> None:
         self.state = "rest"
         self._hold_since = None
+        self._below = None
         self._rest_since = t
         self._rest_samples.clear()
         if angle is not None:
