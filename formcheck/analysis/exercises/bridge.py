@@ -16,6 +16,7 @@ from formcheck.analysis.exercises.common import (
     HIP_WIDTH_CM,
     POSTURE_KEYS,
     floor_ok,
+    frame_change,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -139,8 +140,8 @@ def _knees_rep(w: RepWindow) -> Reading | None:
 
 
 def _knees_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, r = m.get("knee_separation_ratio", np.nan), rest.get("knee_separation_ratio", np.nan)
-    return Reading((r - v) * HIP_WIDTH_CM / 2.0) if np.isfinite(v) and np.isfinite(r) else None
+    d = frame_change(m, rest, "knee_separation_ratio")
+    return None if d is None else Reading(-d * HIP_WIDTH_CM / 2.0)
 
 
 FAULTS: tuple[FaultSpec, ...] = (

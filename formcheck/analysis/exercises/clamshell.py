@@ -16,6 +16,7 @@ from formcheck.analysis.exercises.common import (
     HIP_WIDTH_CM,
     POSTURE_KEYS,
     floor_ok,
+    frame_change,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -137,8 +138,8 @@ def _roll_rep(w: RepWindow) -> Reading | None:
 
 
 def _roll_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, r = m.get("pelvis_roll_deg", np.nan), rest.get("pelvis_roll_deg", np.nan)
-    return Reading(v - r) if np.isfinite(v) and np.isfinite(r) else None
+    d = frame_change(m, rest, "pelvis_roll_deg")
+    return None if d is None else Reading(d)
 
 
 def _feet(w: RepWindow) -> float | None:
@@ -151,8 +152,8 @@ def _feet_rep(w: RepWindow) -> Reading | None:
 
 
 def _feet_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, r = m.get("feet_separation_cm", np.nan), rest.get("feet_separation_cm", np.nan)
-    return Reading(v - r) if np.isfinite(v) and np.isfinite(r) else None
+    d = frame_change(m, rest, "feet_separation_cm")
+    return None if d is None else Reading(d)
 
 
 FAULTS: tuple[FaultSpec, ...] = (

@@ -129,6 +129,12 @@ def top_median(w: RepWindow, key: str) -> float | None:
     return float(np.median(v)) if v.size else None
 
 
+def frame_change(m: Metrics, rest: Metrics, key: str) -> float | None:
+    """One frame's value minus its rest value (the live twin of ``top_change``); None if unknown."""
+    v, r = m.get(key, np.nan), rest.get(key, np.nan)
+    return float(v - r) if np.isfinite(v) and np.isfinite(r) else None
+
+
 def top_change(w: RepWindow, key: str) -> float | None:
     """Median at the top minus the median at rest before the rep."""
     v = top_median(w, key)

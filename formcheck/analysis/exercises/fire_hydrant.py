@@ -15,6 +15,7 @@ from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, 
 from formcheck.analysis.exercises.common import (
     POSTURE_KEYS,
     floor_ok,
+    frame_change,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -135,10 +136,10 @@ def _shift_rep(w: RepWindow) -> Reading | None:
 
 
 def _shift_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, r, s = m.get("trunk_toward_support_cm", np.nan), rest.get("trunk_toward_support_cm", np.nan), m.get("side")
-    if not (np.isfinite(v) and np.isfinite(r) and np.isfinite(m.get("primary", np.nan)) and m["primary"] > 15):
+    d, s = frame_change(m, rest, "trunk_toward_support_cm"), m.get("side")
+    if d is None or not (np.isfinite(m.get("primary", np.nan)) and m["primary"] > 15):
         return None
-    return Reading(v - r, "left" if (s or 0.0) > 0 else "right")
+    return Reading(d, "left" if (s or 0.0) > 0 else "right")
 
 
 def _tilt(w: RepWindow) -> float | None:
@@ -169,9 +170,9 @@ def _knee_rep(w: RepWindow) -> Reading | None:
 
 
 def _knee_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, r, p = m.get("knee_angle_deg", np.nan), rest.get("knee_angle_deg", np.nan), m.get("primary", np.nan)
+    d, p = frame_change(m, rest, "knee_angle_deg"), m.get("primary", np.nan)
     s = "left" if m.get("side", 0.0) > 0 else "right"
-    return Reading(v - r, s) if np.isfinite(v) and np.isfinite(r) and np.isfinite(p) and p > 15 else None
+    return Reading(d, s) if d is not None and np.isfinite(p) and p > 15 else None
 
 
 FAULTS: tuple[FaultSpec, ...] = (
