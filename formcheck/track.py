@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.errors import UserError
+from formcheck.json_files import save_compact_json
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.pose_types import PoseFrame
 
@@ -69,10 +70,7 @@ class Track:
         }
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")))
-        return path
+        return save_compact_json(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: str | Path) -> Track:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.json_files import save_compact_json
 from formcheck.landmarks import Landmark
 from formcheck.pose_types import PoseFrame
 
@@ -200,10 +201,7 @@ class ClipTruth:
         }
 
     def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), separators=(",", ":")))
-        return path
+        return save_compact_json(self.to_dict(), path)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClipTruth:
