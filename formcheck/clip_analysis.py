@@ -43,10 +43,14 @@ def analyze_clip(
     annotated_path: str | Path | None = None,
     progress: bool | ProgressCallback = False,
     settings: PoseSettings | None = None,
+    source_name: str | None = None,
 ) -> ClipAnalysis:
-    """Video or track file in; the session result, per-frame states and the pose track out."""
+    """Video or track file in; the session result, per-frame states and the pose track out.
+
+    ``source_name``: the name to report (an upload's own file name rather than its temp file's).
+    """
     path = Path(path)
-    analyzer = Analyzer(exercise, side=side, live=False, source=path.name)
+    analyzer = Analyzer(exercise, side=side, live=False, source=source_name or path.name)
     states: list[LiveState] = []
     if is_track_file(path):
         if annotated_path:
@@ -60,6 +64,7 @@ def analyze_clip(
 
         track = run_video(path, on_frame, None, settings, progress)
     result = analyzer.finish()
+    result.warnings.extend(track.warnings)
     states = timeline(result, states)
     if annotated_path:
         write_annotated(path, annotated_path, track.frames, states, progress)
@@ -85,7 +90,11 @@ def write_annotated(
             bar.update(1)
             if callback:
                 callback(frame.index + 1, len(poses))
-    finally:
         sink.close()
         writer.close()
+    except BaseException:
+        sink.close(raise_error=False)
+        writer.abort()
+        raise
+    finally:
         bar.close()

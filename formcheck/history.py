@@ -1,20 +1,28 @@
 """Session history in a local SQLite file, so a therapist can follow patients over weeks.
 
 The database stays on the machine that runs formcheck (default ``~/.formcheck/history.sqlite3``,
-or ``$FORMCHECK_DATA_DIR/history.sqlite3``). It stores the analysis results, never the video.
+or ``$FORMCHECK_DATA_DIR/history.sqlite3``), readable by its owner only. It stores the analysis
+results; a video only when the user chose to keep it (in ``videos/`` beside it, also owner-only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from formcheck.errors import UserError
+
+# The schema as of each version; ``PRAGMA user_version`` says which one a file has.
+# Version 1 is the layout formcheck used before it numbered its schema (user_version 0).
+SCHEMA_VERSION = 2
 SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS patients (
     id INTEGER PRIMARY KEY,
@@ -34,15 +42,36 @@ CREATE TABLE IF NOT EXISTS sessions (
     mean_hold_s REAL,
     median_peak_deg REAL,
     top_fault TEXT,
-    result_json TEXT NOT NULL
+    result_json TEXT NOT NULL,
+    video_path TEXT                     -- version 2: the kept video, when the user chose to keep it
 );
 CREATE INDEX IF NOT EXISTS sessions_by_patient ON sessions(patient_id, recorded_at);
 """
+# Columns a table from an earlier formcheck may lack, and how to add each (all nullable or defaulted).
+ADDABLE_COLUMNS = {
+    "source": "TEXT NOT NULL DEFAULT ''",
+    "reps_left": "INTEGER NOT NULL DEFAULT 0",
+    "reps_right": "INTEGER NOT NULL DEFAULT 0",
+    "reps_both": "INTEGER NOT NULL DEFAULT 0",
+    "mean_score": "REAL",
+    "mean_hold_s": "REAL",
+    "median_peak_deg": "REAL",
+    "top_fault": "TEXT",
+    "video_path": "TEXT",
+}
+BUSY_TIMEOUT_S = 30.0  # another app tab or a CLI run may be writing; wait rather than fail
+
+
+class HistoryError(UserError):
+    """The history database cannot be used; the message is meant for the user."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("FORMCHECK_DATA_DIR", Path.home() / ".formcheck"))
 
 
 def default_database_path() -> Path:
-    base = Path(os.environ.get("FORMCHECK_DATA_DIR", Path.home() / ".formcheck"))
-    return base / "history.sqlite3"
+    return data_dir() / "history.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -91,13 +120,106 @@ def _summarise(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def _plain_errors(path: Path, doing: str):
+    """Any SQLite failure becomes one plain sentence (no traceback, nothing half-written)."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            reason = "it is damaged or is not a formcheck history file"
+        elif "locked" in text or "busy" in text:
+            reason = "another formcheck is using it; try again in a moment"
+        elif "readonly" in text or "read-only" in text:
+            reason = "it is read-only"
+        elif "disk" in text and "full" in text:
+            reason = "the disk is full"
+        else:
+            reason = str(exc)
+        message = f"Could not {doing} the patient history at {path}: {reason}. It was left as it was."
+        raise HistoryError(message) from None
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file 0600 in a 0700 folder (patient data), or tighten an existing one."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if path.is_dir():
+        raise HistoryError(f"The patient history path {path} is a folder, not a database file.")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        os.close(fd)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)
+    except OSError as exc:
+        raise HistoryError(f"Could not open the patient history at {path}: {exc.strerror or exc}.") from None
+
+
 class HistoryStore:
+    """The history database: checked on open, migrated to the current schema, WAL, 0600."""
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_database_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.executescript(SCHEMA_SQL)
+        _private_file(self.path)
+        with _plain_errors(self.path, "open"):
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            with _plain_errors(self.path, "open"):
+                self._open()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open(self) -> None:
+        db = self._db
+        # Read-only checks first: a damaged or foreign file is reported, never written to.
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            detail = " ".join(check.split())[:120]
+            raise HistoryError(
+                f"The patient history at {self.path} is damaged ({detail}). It was left as it was; "
+                "restore it from a backup or move it aside to start a new one."
+            )
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"The patient history at {self.path} was written by a newer formcheck (schema {version}); "
+                "update formcheck to open it."
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate()  # refuses a table it does not know before writing anything
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+
+    def _migrate(self) -> None:
+        """Bring an unversioned (version 1) or empty file to SCHEMA_VERSION in one transaction."""
+        db = self._db
+        db.isolation_level = None  # manage the transaction ourselves: DDL must be inside it
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "sessions" in tables:
+                have = {r[1] for r in db.execute("PRAGMA table_info(sessions)")}
+                missing_core = {"patient_id", "recorded_at", "exercise", "status", "result_json"} - have
+                if missing_core:
+                    raise HistoryError(
+                        f"The patient history at {self.path} has a sessions table formcheck does not know "
+                        f"(no {', '.join(sorted(missing_core))}). It was left as it was."
+                    )
+                for column, declaration in ADDABLE_COLUMNS.items():
+                    if column not in have:
+                        db.execute(f"ALTER TABLE sessions ADD COLUMN {column} {declaration}")
+            for statement in SCHEMA_SQL.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.isolation_level = ""
 
     def close(self) -> None:
         self._db.close()
@@ -115,15 +237,24 @@ class HistoryStore:
         self._db.execute("INSERT OR IGNORE INTO patients(name) VALUES (?)", (name,))
         return int(self._db.execute("SELECT id FROM patients WHERE name = ?", (name,)).fetchone()[0])
 
-    def add_session(self, patient: str, result: dict[str, Any], recorded_at: datetime | None = None) -> int:
-        """Store one analysis result (``SessionResult.to_dict()``) for a patient; returns its id."""
+    def add_session(
+        self,
+        patient: str,
+        result: dict[str, Any],
+        recorded_at: datetime | None = None,
+        video_path: str | Path | None = None,
+    ) -> int:
+        """Store one analysis result (``SessionResult.to_dict()``) for a patient; returns its id.
+
+        ``video_path``: where the patient's video was kept, only when they chose to keep it.
+        """
         recorded_at = recorded_at or datetime.now(UTC)
         summary = _summarise(result)
-        with self._db:
+        with _plain_errors(self.path, "save to"), self._db:
             cursor = self._db.execute(
                 """INSERT INTO sessions(patient_id, recorded_at, exercise, source, status, reps_left, reps_right,
-                   reps_both, mean_score, mean_hold_s, median_peak_deg, top_fault, result_json)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   reps_both, mean_score, mean_hold_s, median_peak_deg, top_fault, result_json, video_path)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     self._patient_id(patient),
                     recorded_at.astimezone(UTC).isoformat(),
@@ -138,12 +269,14 @@ class HistoryStore:
                     summary["median_peak_deg"],
                     summary["top_fault"],
                     json.dumps(result),
+                    None if video_path is None else str(video_path),
                 ),
             )
         return int(cursor.lastrowid)
 
     def patients(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT name FROM patients ORDER BY name")]
+        with _plain_errors(self.path, "read"):
+            return [row[0] for row in self._db.execute("SELECT name FROM patients ORDER BY name")]
 
     def sessions(self, patient: str | None = None, exercise: str | None = None) -> list[SessionRow]:
         """Sessions oldest first, optionally for one patient and/or exercise."""
@@ -158,6 +291,8 @@ class HistoryStore:
             query += " AND s.exercise = ?"
             params.append(exercise)
         query += " ORDER BY s.recorded_at, s.id"
+        with _plain_errors(self.path, "read"):
+            rows = self._db.execute(query, params).fetchall()
         return [
             SessionRow(
                 id=row[0],
@@ -172,15 +307,16 @@ class HistoryStore:
                 median_peak_deg=row[11],
                 top_fault=row[12],
             )
-            for row in self._db.execute(query, params)
+            for row in rows
         ]
 
     def result(self, session_id: int) -> dict[str, Any]:
-        row = self._db.execute("SELECT result_json FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        with _plain_errors(self.path, "read"):
+            row = self._db.execute("SELECT result_json FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise KeyError(f"no session {session_id}")
         return json.loads(row[0])
 
     def delete_session(self, session_id: int) -> None:
-        with self._db:
+        with _plain_errors(self.path, "delete from"), self._db:
             self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from formcheck.output_files import write_text_atomic
+
 
 def save_compact_json(data: dict[str, Any], path: str | Path) -> Path:
-    """Write ``data`` without spaces (tracks and truth files run to megabytes), making the folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, separators=(",", ":")))
-    return path
+    """Write ``data`` without spaces (tracks and truth files run to megabytes), atomically."""
+    return write_text_atomic(path, json.dumps(data, separators=(",", ":")))

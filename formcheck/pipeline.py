@@ -17,7 +17,7 @@ from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
 from formcheck.streams import BackgroundSink, prefetch
 from formcheck.track import Track
-from formcheck.video_io import VideoFrame, VideoInfo, VideoWriter, probe, read_frames
+from formcheck.video_io import ReadReport, VideoFrame, VideoInfo, VideoWriter, probe, read_frames
 
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -27,13 +27,17 @@ def iter_pose(
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
     info: VideoInfo | None = None,
+    report: ReadReport | None = None,
 ) -> Iterator[tuple[VideoFrame, PoseFrame]]:
-    """Yield each decoded frame with its pose. ``progress``: True for a terminal bar, or a callback(done, total)."""
+    """Yield each decoded frame with its pose. ``progress``: True for a terminal bar, or a callback(done, total).
+
+    ``report`` learns whether the clip could be read to its end.
+    """
     info = info or probe(video_path)
     bar = tqdm(total=info.frame_count, unit="frame", desc="pose", disable=progress is not True, leave=False)
     callback = progress if callable(progress) else None
     with PoseEstimator(settings) as estimator, bar:
-        for done, frame in enumerate(prefetch(read_frames(video_path)), start=1):
+        for done, frame in enumerate(prefetch(read_frames(video_path, report=report)), start=1):
             yield frame, estimator.process(frame.image, frame.timestamp_s)
             bar.update(1)
             if callback:
@@ -56,20 +60,26 @@ def run_video(
     The annotated video, when asked for, is H.264 and encoded on a background thread.
     """
     info = probe(video_path)
+    report = ReadReport()
     frames: list[PoseFrame] = []
     writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
     sink = BackgroundSink(writer.write) if writer else None
     try:
-        for video_frame, pose in iter_pose(video_path, settings, progress, info):
+        for video_frame, pose in iter_pose(video_path, settings, progress, info, report):
             frames.append(pose)
             picture = on_frame(video_frame, pose)
             if sink:
                 sink.put(picture)
-    finally:
         if sink:
             sink.close()
         if writer:
             writer.close()
+    except BaseException:
+        if sink:
+            sink.close(raise_error=False)
+        if writer:
+            writer.abort()
+        raise
     model = Path((settings.model_path if settings else None) or default_model_path()).name
     return Track(
         frames=frames,
@@ -77,6 +87,7 @@ def run_video(
         fps=info.fps,
         source=Path(video_path).name,
         model=model,
+        warnings=[report.stopped_early] if report.stopped_early else [],
     )
 
 

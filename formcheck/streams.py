@@ -76,8 +76,9 @@ class BackgroundSink(Generic[T]):
             raise self._error
         self._queue.put(item)
 
-    def close(self) -> None:
+    def close(self, raise_error: bool = True) -> None:
+        """Wait for the queued items; re-raise the worker's error unless the caller is already failing."""
         self._queue.put(_DONE)
         self._thread.join()
-        if self._error is not None:
+        if raise_error and self._error is not None:
             raise self._error

@@ -52,6 +52,9 @@ class Track:
     source: str = ""
     model: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Plain-words problems with the input (a truncated clip, non-numeric landmarks), kept with the
+    # track so that analysing it again still says so.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def detection_rate(self) -> float:
@@ -67,6 +70,7 @@ class Track:
             "fps": self.fps,
             "frames": [_frame_to_dict(f) for f in self.frames],
             **({"extra": self.extra} if self.extra else {}),
+            **({"warnings": self.warnings} if self.warnings else {}),
         }
 
     def save(self, path: str | Path) -> Path:
@@ -79,8 +83,14 @@ class Track:
             raise TrackFormatError(f"Track file not found: {path}")
         try:
             data = json.loads(path.read_text())
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise TrackFormatError(f"{path.name} is not a JSON track file ({exc})") from exc
+        except UnicodeDecodeError:
+            raise TrackFormatError(f"{path.name} is not a JSON track file (it is not text)") from None
+        except json.JSONDecodeError as exc:
+            raise TrackFormatError(f"{path.name} is not a JSON track file ({exc})") from None
+        except RecursionError:
+            raise TrackFormatError(f"{path.name} is not a formcheck track (nested too deeply)") from None
+        except ValueError as exc:  # e.g. an integer with thousands of digits
+            raise TrackFormatError(f"{path.name} is not a formcheck track ({exc})") from None
         return cls.from_dict(data, name=path.name)
 
     @classmethod
@@ -88,22 +98,73 @@ class Track:
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise TrackFormatError(f'{name} is not a formcheck track (missing "schema": "{SCHEMA}")')
         if data.get("version") != VERSION:
-            raise TrackFormatError(f"{name} has track version {data.get('version')}; this formcheck reads {VERSION}")
+            found = repr(data.get("version"))[:40]
+            raise TrackFormatError(f"{name} has track version {found}; this formcheck reads {VERSION}")
         try:
-            width, height = (int(v) for v in data["image_size"])
-            frames = [_frame_from_dict(f, (width, height)) for f in data["frames"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise TrackFormatError(f"{name} is malformed: {exc}") from exc
+            image_size = _image_size(data.get("image_size"))
+            fps = _number(data.get("fps") or 0.0, "fps", low=0.0, high=10_000.0)
+            raw_frames = data["frames"]
+            if not isinstance(raw_frames, list):
+                raise ValueError('"frames" must be a list')
+            nonfinite = _NonFinite()
+            frames = [_frame_from_dict(f, image_size, nonfinite) for f in raw_frames]
+            extra = data.get("extra", {})
+            if not isinstance(extra, dict):
+                raise ValueError('"extra" must be an object')
+            warnings = data.get("warnings", [])
+            if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+                raise ValueError('"warnings" must be a list of texts')
+        except KeyError as exc:
+            raise TrackFormatError(f"{name} is malformed: {exc} is missing") from None
+        except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+            raise TrackFormatError(f"{name} is malformed: {str(exc)[:200]}") from None
         times = [f.timestamp_s for f in frames]
         if any(b <= a for a, b in zip(times, times[1:], strict=False)):
             raise TrackFormatError(f"{name} is malformed: frame times must increase")
+        if nonfinite.frames:
+            warnings = [*warnings, nonfinite.message()]
         return cls(
             frames=frames,
-            image_size=(width, height),
-            fps=float(data.get("fps") or 0.0),
-            source=str(data.get("source", "")),
-            model=str(data.get("model", "")),
-            extra=dict(data.get("extra", {})),
+            image_size=image_size,
+            fps=fps,
+            source=str(data.get("source", ""))[:500],
+            model=str(data.get("model", ""))[:500],
+            extra=extra,
+            warnings=warnings,
+        )
+
+
+# A frame larger than this is not a real camera's (and would overflow the drawing code).
+MAX_IMAGE_SIDE = 16_384
+
+
+def _number(value: Any, what: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{what} must be a number, got {type(value).__name__}")
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        raise ValueError(f"{what} must be between {low:g} and {high:g}, got {value!r:.40}")
+    return number
+
+
+def _image_size(value: Any) -> tuple[int, int]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError("image_size must be [width, height]")
+    width, height = (_number(v, "image_size", 1, MAX_IMAGE_SIDE) for v in value)
+    return int(width), int(height)
+
+
+@dataclass
+class _NonFinite:
+    """Counts landmarks that were NaN or infinite, for one warning per track."""
+
+    landmarks: int = 0
+    frames: int = 0
+
+    def message(self) -> str:
+        return (
+            f"{self.landmarks} landmark values in {self.frames} frames were not numbers (NaN or infinite); "
+            "those landmarks were treated as not seen."
         )
 
 
@@ -120,10 +181,10 @@ def _frame_to_dict(frame: PoseFrame) -> dict[str, Any]:
     }
 
 
-def _frame_from_dict(item: dict[str, Any], image_size: tuple[int, int]) -> PoseFrame:
-    t = float(item["t"])
-    if not math.isfinite(t):
-        raise ValueError("frame time is not a number")
+def _frame_from_dict(item: Any, image_size: tuple[int, int], nonfinite: _NonFinite) -> PoseFrame:
+    if not isinstance(item, dict):
+        raise ValueError("each frame must be an object")
+    t = _number(item["t"], "frame time t", low=-1e9, high=1e9)
     raw = item.get("landmarks")
     if raw is None:
         return PoseFrame.empty(t, image_size)
@@ -135,10 +196,21 @@ def _frame_from_dict(item: dict[str, Any], image_size: tuple[int, int]) -> PoseF
     full[:, : landmarks.shape[1]] = landmarks
     world = item.get("world")
     world_array = None if world is None else np.asarray(world, dtype=np.float32).reshape(NUM_LANDMARKS, 3)
+    bad = ~np.isfinite(full).all(axis=1)
+    if world_array is not None:
+        bad |= ~np.isfinite(world_array).all(axis=1)
+    if bad.any():  # a NaN must not pass for a position: the landmark is simply not seen
+        nonfinite.landmarks += int(bad.sum())
+        nonfinite.frames += 1
+        full[bad, :3] = np.nan
+        full[bad, 3:] = 0.0
+        if world_array is not None:
+            world_array[bad] = np.nan
+    people = item.get("people", 1)
     return PoseFrame(
         timestamp_s=t,
         image_size=image_size,
         landmarks=full,
         world=world_array,
-        num_people=int(item.get("people", 1)),
+        num_people=int(_number(people, "people", 0, 1000)),
     )

@@ -7,6 +7,7 @@ PyAV gives both: libx264 output, the frame's real presentation time, and its rot
 
 from __future__ import annotations
 
+import contextlib
 import fractions
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import av
 import numpy as np
 
 from formcheck.errors import UserError
+from formcheck.output_files import OutputPathError, PendingFile
 
 
 class VideoInputError(UserError):
@@ -74,6 +76,13 @@ def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=turns)) if turns else image
 
 
+def _stated_duration(stream: av.VideoStream, container: av.container.InputContainer) -> float | None:
+    """The length the file's header claims (None when it does not say)."""
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return container.duration / av.time_base if container.duration else None
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Size, rate and length of a clip without decoding it all (decodes one frame for rotation)."""
     path = Path(path)
@@ -92,20 +101,34 @@ def probe(path: str | Path) -> VideoInfo:
             width, height = height, width
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else 0.0
-        duration = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
-        if duration is None and container.duration:
-            duration = container.duration / av.time_base
+        duration = _stated_duration(stream, container)
         frames = stream.frames or None
         if frames is None and duration and fps:
             frames = int(round(duration * fps))
         return VideoInfo(width, height, fps, frames, duration, rotation)
 
 
-def read_frames(path: str | Path, max_frames: int | None = None) -> Iterator[VideoFrame]:
+@dataclass
+class ReadReport:
+    """How reading a clip ended, so a truncated or damaged file earns a warning, not silence."""
+
+    frames: int = 0
+    last_t: float = 0.0
+    stopped_early: str | None = None  # plain words when the clip could not be read to its end
+
+
+# A clip whose last frame comes this much before its stated duration was cut short.
+TRUNCATION_SLACK_S = 0.5
+
+
+def read_frames(
+    path: str | Path, max_frames: int | None = None, report: ReadReport | None = None
+) -> Iterator[VideoFrame]:
     """Yield upright RGB frames with presentation timestamps (seconds from the first frame).
 
     Still images yield a single frame at t=0. Raises VideoInputError with a plain message
-    for a missing, empty, corrupt or non-video file.
+    for a missing, empty, corrupt or non-video file. A clip that is readable only in part
+    yields that part and says where reading stopped in ``report.stopped_early``.
     """
     path = Path(path)
     container = _open(path)
@@ -130,14 +153,29 @@ def read_frames(path: str | Path, max_frames: int | None = None) -> Iterator[Vid
                 image = _upright(frame.to_ndarray(format="rgb24"), _rotation_of(frame))
                 yield VideoFrame(index=index, timestamp_s=t, image=image)
                 index += 1
+                if report is not None:
+                    report.frames, report.last_t = index, t
                 if max_frames is not None and index >= max_frames:
                     return
         except av.error.FFmpegError as exc:
             if index == 0:
                 raise VideoInputError(f"{path.name} could not be decoded ({_reason(exc)})") from exc
-            # A clip truncated mid-way: keep what decoded, the caller sees fewer frames.
+            if report is not None:  # damaged mid-way: keep what decoded, and say so
+                report.stopped_early = (
+                    f"{path.name} is damaged: reading stopped at {last_t:.1f} s ({_reason(exc)}). "
+                    "The results cover only the part before that."
+                )
         if index == 0:
             raise VideoInputError(f"{path.name} contains no frames formcheck can decode")
+        if report is not None and report.stopped_early is None:
+            stated = _stated_duration(stream, container)
+            step = fallback_step if index > 1 else 0.0
+            if stated is not None and last_t + step < stated - TRUNCATION_SLACK_S:
+                report.stopped_early = (
+                    f"{path.name} ends at {last_t + step:.1f} s although it says it lasts {stated:.1f} s: "
+                    "the file looks cut short (was it fully copied?). "
+                    "The results cover only the part that could be read."
+                )
     finally:
         container.close()
 
@@ -146,16 +184,17 @@ class VideoWriter:
     """Write browser-playable MP4: H.264, yuv420p, even size, faststart.
 
     Frames are RGB uint8. Odd widths/heights are padded by one pixel, because yuv420p
-    needs even dimensions.
+    needs even dimensions. The video is written to a hidden file beside ``path`` and renamed
+    onto it by ``close()``; ``abort()`` (or leaving a ``with`` block by an error) removes it.
     """
 
     def __init__(self, path: str | Path, fps: float, crf: int = 23, preset: str = "veryfast") -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._pending = PendingFile(self.path)
         self._fps = fractions.Fraction(fps).limit_denominator(1001)
         self._crf = crf
         self._preset = preset
-        self._container = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
+        self._container = av.open(str(self._pending.tmp), mode="w", format="mp4", options={"movflags": "+faststart"})
         self._stream: av.VideoStream | None = None
         self.frames_written = 0
 
@@ -175,18 +214,36 @@ class VideoWriter:
         if self._stream is None:
             self._stream = self._open_stream(image.shape[1], image.shape[0])
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except (OSError, av.error.FFmpegError) as exc:
+            raise OutputPathError(f"cannot write {self.path}: {_reason(exc)}") from None
         self.frames_written += 1
 
     def close(self) -> None:
-        if self._stream is not None:
-            for packet in self._stream.encode():
-                self._container.mux(packet)
-        self._container.close()
+        """Finish the video and put it in place."""
+        try:
+            if self._stream is not None:
+                for packet in self._stream.encode():
+                    self._container.mux(packet)
+            self._container.close()
+        except (OSError, av.error.FFmpegError) as exc:
+            self._pending.discard()
+            raise OutputPathError(f"cannot write {self.path}: {_reason(exc)}") from None
+        self._pending.commit()
+
+    def abort(self) -> None:
+        """Drop the unfinished video; the target path is left as it was."""
+        with contextlib.suppress(Exception):
+            self._container.close()
+        self._pending.discard()
 
     def __enter__(self) -> VideoWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

@@ -8,76 +8,23 @@ fails when FORMCHECK_REQUIRE_BROWSER=1 (set by CI), so CI can never pass by skip
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
 
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_videos" / "clamshell_clean_front.mp4"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _require_browser() -> None:
-    if CHROMIUM:
-        return
-    if os.environ.get("FORMCHECK_REQUIRE_BROWSER") == "1":
-        pytest.fail("chromium is not installed, but FORMCHECK_REQUIRE_BROWSER=1")
-    pytest.skip("chromium is not installed (apt-get install chromium)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def streamlit_app(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "FORMCHECK_DATA_DIR": str(tmp_path / "data")}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("streamlit did not start")
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    with streamlit_server(tmp_path / "data") as url:
+        yield url
 
 
 def _as_y4m(clip: Path, out: Path) -> Path:
@@ -89,20 +36,14 @@ def _as_y4m(clip: Path, out: Path) -> Path:
 
 
 def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
     reps_per_loop = len(truth["reps"])
     camera = _as_y4m(SAMPLE, tmp_path / "camera.y4m")
     args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={camera}",

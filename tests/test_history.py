@@ -1,12 +1,15 @@
-"""The SQLite history: sessions survive reopening, and per-patient trends come out in time order."""
+"""The SQLite history: sessions survive reopening, per-patient trends come out in time order, and the
+file is migrated, private and never overwritten when it cannot be read."""
 
 from __future__ import annotations
 
+import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from formcheck.history import HistoryStore
+from formcheck.history import SCHEMA_VERSION, HistoryError, HistoryStore
 
 
 def _result(exercise: str, reps: list[tuple[str, float, float, list[str]]]) -> dict:
@@ -69,3 +72,112 @@ def test_sessions_persist_and_summarise(tmp_path):
 def test_blank_patient_name_is_refused(tmp_path):
     with HistoryStore(tmp_path / "h.sqlite3") as store, pytest.raises(ValueError, match="patient name"):
         store.add_session("  ", _result("bridge", []))
+
+
+# --- Hardening: schema version and migrations, WAL, private files, plain errors ---------------
+
+# The schema formcheck used before it numbered its schema (user_version 0), exactly as it was.
+PREVIOUS_SCHEMA = """
+CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+    recorded_at TEXT NOT NULL, exercise TEXT NOT NULL, source TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL, reps_left INTEGER NOT NULL DEFAULT 0, reps_right INTEGER NOT NULL DEFAULT 0,
+    reps_both INTEGER NOT NULL DEFAULT 0, mean_score REAL, mean_hold_s REAL, median_peak_deg REAL,
+    top_fault TEXT, result_json TEXT NOT NULL
+);
+CREATE INDEX sessions_by_patient ON sessions(patient_id, recorded_at);
+INSERT INTO patients(name) VALUES ('Old Patient');
+INSERT INTO sessions(patient_id, recorded_at, exercise, status, reps_both, mean_score, result_json)
+VALUES (1, '2026-10-01T09:00:00+00:00', 'bridge', 'ok', 5, 88.0, '{"exercise": "bridge", "reps": []}');
+"""
+# An even older table: no source, per-side counts or summary columns.
+OLDER_SCHEMA = """
+CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL, recorded_at TEXT NOT NULL,
+    exercise TEXT NOT NULL, status TEXT NOT NULL, result_json TEXT NOT NULL
+);
+INSERT INTO patients(name) VALUES ('Older Patient');
+INSERT INTO sessions(patient_id, recorded_at, exercise, status, result_json)
+VALUES (1, '2026-09-01T09:00:00+00:00', 'clamshell', 'ok', '{"exercise": "clamshell", "reps": []}');
+"""
+
+
+def _make_db(path, script: str) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(script)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("script,patient", [(PREVIOUS_SCHEMA, "Old Patient"), (OLDER_SCHEMA, "Older Patient")])
+def test_an_earlier_database_is_migrated_and_keeps_its_sessions(tmp_path, script, patient):
+    db = tmp_path / "h.sqlite3"
+    _make_db(db, script)
+    with HistoryStore(db) as store:
+        (old,) = store.sessions(patient)
+        assert old.recorded_at == datetime(2026, 10 if script is PREVIOUS_SCHEMA else 9, 1, 9, tzinfo=UTC)
+        new_id = store.add_session(patient, _result("bridge", [("both", 90, 2.0, [])]), video_path="/x/v.mp4")
+        assert len(store.sessions(patient)) == 2
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert raw.execute("SELECT video_path FROM sessions WHERE id = ?", (new_id,)).fetchone()[0] == "/x/v.mp4"
+    raw.close()
+
+
+def test_the_database_uses_wal_a_busy_timeout_and_owner_only_files(tmp_path):
+    folder = tmp_path / "data"
+    db = folder / "h.sqlite3"
+    with HistoryStore(db) as store:
+        store.add_session("Ana", _result("bridge", [("both", 90, 2.0, [])]))
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+        files = [p for p in folder.iterdir() if p.name.startswith("h.sqlite3")]
+        assert {p.name for p in files} >= {"h.sqlite3", "h.sqlite3-wal", "h.sqlite3-shm"}
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_an_existing_world_readable_database_is_made_private(tmp_path):
+    db = tmp_path / "h.sqlite3"
+    _make_db(db, PREVIOUS_SCHEMA)
+    db.chmod(0o644)
+    HistoryStore(db).close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    "case,expected",
+    [
+        ("garbage", "damaged or is not a formcheck history"),
+        ("torn page", "damaged"),
+        ("newer schema", "newer formcheck"),
+        ("foreign table", "does not know"),
+        ("folder", "is a folder"),
+    ],
+)
+def test_an_unusable_database_is_a_plain_message_and_is_left_as_it_was(tmp_path, case, expected):
+    db = tmp_path / "h.sqlite3"
+    if case == "garbage":
+        db.write_bytes(b"these are a therapist's notes, not a database\n" * 100)
+    elif case == "torn page":
+        names = "".join(f"INSERT INTO patients(name) VALUES ('p{i}');" for i in range(3000))
+        _make_db(db, PREVIOUS_SCHEMA + f"BEGIN; {names} COMMIT;")
+        data = bytearray(db.read_bytes())
+        data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200  # scribble over a b-tree page
+        db.write_bytes(bytes(data))
+    elif case == "newer schema":
+        _make_db(db, PREVIOUS_SCHEMA + "PRAGMA user_version = 99;")
+    elif case == "foreign table":
+        _make_db(db, "CREATE TABLE sessions (id INTEGER PRIMARY KEY, t TEXT); INSERT INTO sessions VALUES (1, 'a');")
+    elif case == "folder":
+        db.mkdir()
+    before = None if db.is_dir() else db.read_bytes()
+    with pytest.raises(HistoryError, match=expected) as caught:
+        HistoryStore(db)
+    assert "\n" not in str(caught.value) and "Traceback" not in str(caught.value)
+    if before is not None:
+        assert db.read_bytes() == before

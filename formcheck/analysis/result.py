@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from formcheck.output_files import write_text_atomic
+
 SCHEMA = "formcheck.analysis"
 SCHEMA_VERSION = 1
 
@@ -98,6 +100,7 @@ class SessionResult:
     primary_key: str
     metric_units: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    warnings: list[str] = field(default_factory=list)  # problems with the input itself (cut-short clip, NaNs)
 
     @property
     def rep_counts(self) -> dict[str, int]:
@@ -112,6 +115,7 @@ class SessionResult:
                 "exercise": self.exercise,
                 "status": self.status,
                 "message": self.message,
+                "warnings": self.warnings,
                 "view": {
                     "detected": self.view,
                     "azimuth_deg": self.view_azimuth_deg,
@@ -132,7 +136,7 @@ class SessionResult:
     def to_json(self, path: str | Path | None = None) -> str:
         text = json.dumps(self.to_dict(), indent=2)
         if path is not None:
-            Path(path).write_text(text + "\n")
+            write_text_atomic(path, text + "\n")
         return text
 
     def csv_rows(self) -> list[dict[str, Any]]:
@@ -170,5 +174,5 @@ class SessionResult:
         for row in rows:
             writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
         if path is not None:
-            Path(path).write_text(buf.getvalue())
+            write_text_atomic(path, buf.getvalue())
         return buf.getvalue()

@@ -8,11 +8,13 @@ video shows exactly the reps and holds of the JSON/CSV report.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from formcheck.analysis import EXERCISES, SessionResult
 from formcheck.clip_analysis import analyze_clip
 from formcheck.errors import UserError
+from formcheck.output_files import check_outputs
 
 FAILED = ("no_person", "not_visible", "wrong_exercise", "wrong_view")
 
@@ -34,12 +36,16 @@ def run(args: argparse.Namespace) -> int:
         path = getattr(args, opt)
         if path is not None and path.suffix.lower() != suffix:
             raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
+    # Before the model runs: never overwrite the input, and fail now rather than after the whole clip.
+    check_outputs({f"--{opt}": getattr(args, opt) for opt in ("json", "csv", "annotated")}, inputs=[args.input])
     analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet)
     result = analysis.result
     if args.json:
         result.to_json(args.json)
     if args.csv:
         result.to_csv(args.csv)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if result.status in FAILED:
         raise UserError(result.message or "Could not analyse this clip.")
     print(report(result))

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from formcheck.errors import UserError
+from formcheck.output_files import check_outputs
 from formcheck.pipeline import track_from_video
 from formcheck.pose import PoseSettings
 
@@ -25,9 +26,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"Model file not found: {args.model}")
     if args.out.suffix.lower() != ".json":
         raise UserError(f"--out should be a .json file, got {args.out.name}")
+    if args.annotated is not None and args.annotated.suffix.lower() != ".mp4":
+        raise UserError(f"--annotated should be a .mp4 file, got {args.annotated.name}")
+    # Before the model runs: never overwrite the clip, and fail now rather than after the whole clip.
+    check_outputs({"--out": args.out, "--annotated": args.annotated}, inputs=[args.video])
     settings = PoseSettings(model_path=args.model)
     track = track_from_video(args.video, args.annotated, settings, progress=not args.quiet)
     track.save(args.out)
+    for warning in track.warnings:
+        print(f"warning: {warning}")
     detected = sum(f.detected for f in track.frames)
     print(f"{len(track.frames)} frames, person found in {detected} ({track.detection_rate:.0%}); track: {args.out}")
     if args.annotated:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from formcheck.errors import UserError
+from formcheck.output_files import check_outputs
 from formcheck.synth.spec import VIEWS
 
 EXERCISE_ALIASES = {
@@ -156,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or Path(f"{spec.exercise}.mp4")
     if out.suffix.lower() != ".mp4":
         raise UserError(f"--out must end in .mp4, got {out.name}")
+    check_outputs({"--out": out, "truth file": truth_path_for(out)})
     bar = tqdm(total=None, unit="frame", desc=f"rendering {out.name}", leave=False)
 
     def progress(done: int, total: int) -> None:

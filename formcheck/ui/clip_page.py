@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -11,20 +10,33 @@ import streamlit as st
 from formcheck.analysis import SessionResult
 from formcheck.clip_analysis import ClipAnalysis, analyze_clip
 from formcheck.errors import UserError
-from formcheck.history import HistoryStore
-from formcheck.ui.common import ExerciseChoice
+from formcheck.history import HistoryStore, data_dir
+from formcheck.private_files import ScratchFolder, keep_video
+from formcheck.ui.common import ExerciseChoice, plain
 from formcheck.ui.report import show_result
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_videos"
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"]
-WORK_DIR = Path(tempfile.gettempdir()) / "formcheck-app"  # local only; never uploaded anywhere
+
+
+@dataclass(frozen=True)
+class ClipSource:
+    """The clip to analyse: a bundled sample on disk, or an upload held in memory until Analyse."""
+
+    name: str  # what the user knows it by: their own file name
+    sample: Path | None = None
+    upload: bytes | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.name, len(self.upload) if self.upload is not None else -1
 
 
 def _samples() -> dict[str, Path]:
     return {p.stem.replace("_", " "): p for p in sorted(SAMPLE_DIR.glob("*.mp4"))}
 
 
-def _pick_source(choice: ExerciseChoice) -> Path | None:
+def _pick_source(choice: ExerciseChoice) -> ClipSource | None:
     source = st.radio("Clip", ["Upload my clip", "Use a sample video"], horizontal=True, key="clip_source")
     if source == "Use a sample video":
         samples = _samples()
@@ -34,20 +46,25 @@ def _pick_source(choice: ExerciseChoice) -> Path | None:
         names = list(samples)
         preferred = [n for n in names if n.startswith(choice.exercise.replace("_", " "))]
         name = st.selectbox("Sample", names, index=names.index(preferred[0]) if preferred else 0)
-        return samples[name]
-    upload = st.file_uploader("Your exercise clip", type=UPLOAD_TYPES, help="Stays on this computer.")
+        return ClipSource(samples[name].name, sample=samples[name])
+    upload = st.file_uploader(
+        "Your exercise clip",
+        type=UPLOAD_TYPES,
+        help="Analysed on this computer and deleted afterwards, unless you choose to keep it.",
+    )
     if upload is None:
         return None
-    data = upload.getvalue()
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    path = WORK_DIR / f"upload-{digest}{Path(upload.name).suffix.lower()}"
-    if not path.exists():
-        path.write_bytes(data)
-    return path
+    return ClipSource(upload.name, upload=upload.getvalue())
 
 
-def _run(path: Path, choice: ExerciseChoice) -> ClipAnalysis | None:
+@dataclass
+class ClipOutcome:
+    analysis: ClipAnalysis
+    video: bytes | None  # the annotated MP4, held in memory: nothing of it stays on disk
+
+
+def _run(source: ClipSource, choice: ExerciseChoice) -> ClipOutcome | None:
+    """Analyse in a private scratch folder that is deleted as soon as the analysis ends."""
     bar = st.progress(0.0, text="Finding your body in each frame…")
     stage = {"name": "Analysing", "last": 0}
 
@@ -58,49 +75,71 @@ def _run(path: Path, choice: ExerciseChoice) -> ClipAnalysis | None:
         if total:
             bar.progress(min(done / total, 1.0), text=f"{stage['name']} frame {done} of {total}…")
 
-    annotated = WORK_DIR / f"{path.stem}-{choice.exercise}-annotated.mp4"
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
     try:
-        analysis = analyze_clip(path, choice.exercise, choice.side, annotated, progress=progress)
+        with ScratchFolder() as scratch:
+            clip = source.sample or scratch.write(source.upload or b"", source.name)
+            annotated = scratch.new_path(".mp4")
+            analysis = analyze_clip(
+                clip, choice.exercise, choice.side, annotated, progress=progress, source_name=source.name
+            )
+            video = annotated.read_bytes() if annotated.is_file() else None
     except UserError as exc:
-        bar.empty()
         st.error(str(exc))
         return None
-    bar.empty()
-    st.session_state["annotated_path"] = str(annotated)
-    return analysis
+    finally:
+        bar.empty()
+    return ClipOutcome(analysis, video)
 
 
 def render(choice: ExerciseChoice) -> None:
-    path = _pick_source(choice)
-    key = (str(path), choice.exercise, choice.side)
-    if path is not None and st.button("Analyse", type="primary"):
-        analysis = _run(path, choice)
-        st.session_state["clip_analysis"] = (key, analysis)
-    stored = st.session_state.get("clip_analysis")
+    source = _pick_source(choice)
+    key = (source.key if source else None, choice.exercise, choice.side)
+    if source is not None and st.button("Analyse", type="primary"):
+        st.session_state["clip_outcome"] = (key, _run(source, choice))
+    stored = st.session_state.get("clip_outcome")
     if not stored or stored[0] != key or stored[1] is None:
         return
-    analysis: ClipAnalysis = stored[1]
+    outcome: ClipOutcome = stored[1]
     left, right = st.columns([3, 2])
     with right:
-        annotated = Path(st.session_state.get("annotated_path", ""))
-        if annotated.is_file():
-            st.video(annotated.read_bytes(), format="video/mp4")
+        if outcome.video:
+            st.video(outcome.video, format="video/mp4")
     with left:
-        show_result(analysis.result, analysis.states)
-    _downloads_and_save(analysis.result)
+        show_result(outcome.analysis.result, outcome.analysis.states)
+    _downloads_and_save(outcome.analysis.result, source)
 
 
-def _downloads_and_save(result: SessionResult) -> None:
+def _downloads_and_save(result: SessionResult, source: ClipSource | None) -> None:
     c1, c2, c3 = st.columns(3)
     c1.download_button("Download results (JSON)", result.to_json(), "formcheck-result.json", "application/json")
     c2.download_button("Download reps (CSV)", result.to_csv(), "formcheck-reps.csv", "text/csv")
     with c3.form("save_history", clear_on_submit=False, border=False):
         patient = st.text_input("Patient name", key="patient_name")
+        can_keep = source is not None and source.upload is not None
+        keep = st.checkbox(
+            "Keep my video with this session",
+            key="keep_video",
+            disabled=not can_keep,
+            help="Stored on this computer only, readable by your user account only. "
+            "Off: the video is deleted as soon as it has been analysed.",
+        )
         if st.form_submit_button("Save to patient history"):
             if not patient.strip():
                 st.warning("Type the patient's name first.")
             else:
-                with HistoryStore() as store:
-                    store.add_session(patient, result.to_dict())
-                st.success(f"Saved for {patient.strip()}.")
+                _save(patient.strip(), result, source if keep and can_keep else None)
+
+
+def _save(patient: str, result: SessionResult, keep_from: ClipSource | None) -> None:
+    kept: Path | None = None
+    try:
+        if keep_from is not None and keep_from.upload is not None:
+            kept = keep_video(keep_from.upload, keep_from.name, data_dir() / "videos")
+        with HistoryStore() as store:
+            store.add_session(patient, result.to_dict(), video_path=kept)
+    except (UserError, OSError) as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        st.error(str(exc) if isinstance(exc, UserError) else f"Could not keep the video: {exc.strerror or exc}")
+        return
+    st.success(f"Saved for {plain(patient)}." + (" The video was kept with it." if kept else ""))

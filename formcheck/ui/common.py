@@ -21,6 +21,15 @@ CAMERA_HOWTO = {
 }
 
 
+# Characters that Markdown (and Streamlit's extensions to it) give a meaning to.
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")
+
+
+def plain(text: str) -> str:
+    """Text typed by a user, escaped so Streamlit shows it as is (no links, images or formatting)."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
 @dataclass(frozen=True)
 class ExerciseChoice:
     exercise: str

@@ -5,20 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from formcheck.history import HistoryStore
-from formcheck.ui.common import EXERCISE_LABELS
+from formcheck.history import HistoryError, HistoryStore
+from formcheck.ui.common import EXERCISE_LABELS, plain
 
 
 def render() -> None:
-    with HistoryStore() as store:
-        patients = store.patients()
-        if not patients:
-            st.info("No saved sessions yet. Analyse a clip and press “Save to patient history”.")
-            return
-        patient = st.selectbox("Patient", patients)
-        rows = store.sessions(patient)
+    try:
+        with HistoryStore() as store:
+            patients = store.patients()
+            if not patients:
+                st.info("No saved sessions yet. Analyse a clip and press “Save to patient history”.")
+                return
+            patient = st.selectbox("Patient", patients)
+            rows = store.sessions(patient)
+    except HistoryError as exc:
+        st.error(str(exc))
+        return
     if not rows:
-        st.info(f"No sessions saved for {patient}.")
+        st.info(f"No sessions saved for {plain(patient)}.")
         return
     table = pd.DataFrame(
         {

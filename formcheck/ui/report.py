@@ -26,6 +26,8 @@ def _fmt(value: float | None, unit: str, digits: int = 0) -> str:
 
 
 def show_result(result: SessionResult, states: list[LiveState] | None = None) -> None:
+    for warning in result.warnings:
+        st.warning(warning)
     if result.status != "ok":
         st.warning(result.message or "This clip could not be scored.")
         if result.status != "no_reps":
