@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES = (
     "formcheck.commands.pose_command",
     "formcheck.commands.synth_command",
     "formcheck.commands.analyze_command",
+    "formcheck.commands.history_command",
 )
 
 

@@ -3,12 +3,14 @@ file is migrated, private and never overwritten when it cannot be read."""
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from formcheck.cli import main
 from formcheck.history import SCHEMA_VERSION, HistoryError, HistoryStore
 
 
@@ -181,3 +183,24 @@ def test_an_unusable_database_is_a_plain_message_and_is_left_as_it_was(tmp_path,
     assert "\n" not in str(caught.value) and "Traceback" not in str(caught.value)
     if before is not None:
         assert db.read_bytes() == before
+
+
+def test_the_history_command_lists_and_exports(tmp_path, capsys):
+    db = tmp_path / "h.sqlite3"
+    with HistoryStore(db) as store:
+        store.add_session("Ana", _result("bridge", [("both", 90, 2.0, []), ("both", 70, 1.0, ["short_hold"])]))
+    assert main(["history", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.strip() == "Ana"
+    out = tmp_path / "export" / "ana.csv"
+    assert main(["history", "--db", str(db), "--patient", "Ana", "--csv", str(out)]) == 0
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 1 and rows[0]["reps_both"] == "2" and float(rows[0]["mean_score"]) == pytest.approx(80.0)
+
+
+def test_the_history_command_reports_a_damaged_database_in_one_line(tmp_path, capsys):
+    db = tmp_path / "h.sqlite3"
+    db.write_bytes(b"garbage" * 500)
+    assert main(["history", "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "damaged" in err and "Traceback" not in err
+    assert db.read_bytes() == b"garbage" * 500
