@@ -29,9 +29,7 @@ st.caption(
     "Your video stays on this computer."
 )
 
-with st.sidebar:
-    choice = exercise_picker()
-
+choice = exercise_picker()
 check_tab, live_tab, history_tab = st.tabs(["Check a clip", "Live coaching", "Patient history"])
 with check_tab:
     clip_page.render(choice)

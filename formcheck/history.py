@@ -8,6 +8,7 @@ results; a video only when the user chose to keep it (in ``videos/`` beside it, 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.errors import UserError
+from formcheck.prescription import Prescription, default_prescription
 
 # The schema as of each version; ``PRAGMA user_version`` says which one a file has.
 # Version 1 is the layout formcheck used before it numbered its schema (user_version 0).
@@ -43,9 +45,23 @@ CREATE TABLE IF NOT EXISTS sessions (
     median_peak_deg REAL,
     top_fault TEXT,
     result_json TEXT NOT NULL,
-    video_path TEXT                     -- version 2: the kept video, when the user chose to keep it
+    video_path TEXT,                    -- version 2: the kept video, when the user chose to keep it
+    result_hash TEXT                    -- version 2: the same result is saved once per patient
 );
 CREATE INDEX IF NOT EXISTS sessions_by_patient ON sessions(patient_id, recorded_at);
+CREATE UNIQUE INDEX IF NOT EXISTS sessions_once ON sessions(patient_id, result_hash);
+CREATE TABLE IF NOT EXISTS prescriptions (          -- version 2: the therapist's dose per exercise
+    patient_id INTEGER NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+    exercise TEXT NOT NULL,
+    sets INTEGER NOT NULL,
+    reps INTEGER NOT NULL,              -- per set; per side for a one-sided exercise
+    hold_s REAL NOT NULL,
+    sides TEXT NOT NULL,                -- both | left | right
+    target_rom_deg REAL,
+    notes TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (patient_id, exercise)
+);
 """
 # Columns a table from an earlier formcheck may lack, and how to add each (all nullable or defaulted).
 ADDABLE_COLUMNS = {
@@ -58,12 +74,21 @@ ADDABLE_COLUMNS = {
     "median_peak_deg": "REAL",
     "top_fault": "TEXT",
     "video_path": "TEXT",
+    "result_hash": "TEXT",
 }
 BUSY_TIMEOUT_S = 30.0  # another app tab or a CLI run may be writing; wait rather than fail
 
 
 class HistoryError(UserError):
     """The history database cannot be used; the message is meant for the user."""
+
+
+class NotScorable(UserError):
+    """A result with no counted reps: nothing for a therapist to follow, so it is not saved."""
+
+
+class AlreadySaved(UserError):
+    """The same result is already in this patient's history."""
 
 
 def data_dir() -> Path:
@@ -125,6 +150,8 @@ def _plain_errors(path: Path, doing: str):
     """Any SQLite failure becomes one plain sentence (no traceback, nothing half-written)."""
     try:
         yield
+    except sqlite3.IntegrityError:
+        raise  # a rule of the data (a duplicate), for the caller to word
     except sqlite3.DatabaseError as exc:
         text = str(exc).lower()
         if "not a database" in text or "malformed" in text or "corrupt" in text:
@@ -139,6 +166,17 @@ def _plain_errors(path: Path, doing: str):
             reason = str(exc)
         message = f"Could not {doing} the patient history at {path}: {reason}. It was left as it was."
         raise HistoryError(message) from None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements the way SQLite does (comments and strings may hold ';')."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
 
 
 def _private_file(path: Path) -> None:
@@ -210,9 +248,8 @@ class HistoryStore:
                 for column, declaration in ADDABLE_COLUMNS.items():
                     if column not in have:
                         db.execute(f"ALTER TABLE sessions ADD COLUMN {column} {declaration}")
-            for statement in SCHEMA_SQL.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in _statements(SCHEMA_SQL):
+                db.execute(statement)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -248,31 +285,87 @@ class HistoryStore:
 
         ``video_path``: where the patient's video was kept, only when they chose to keep it.
         """
+        if not patient.strip():
+            raise ValueError("a patient name is needed to save a session")
+        if result.get("status") != "ok" or not result.get("reps"):
+            raise NotScorable("Only a scored result can be saved: this clip has no counted reps.")
         recorded_at = recorded_at or datetime.now(UTC)
         summary = _summarise(result)
+        text = json.dumps(result, sort_keys=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        try:
+            with _plain_errors(self.path, "save to"), self._db:
+                cursor = self._insert_session(patient, result, recorded_at, summary, text, digest, video_path)
+        except sqlite3.IntegrityError:
+            raise AlreadySaved(f"This result is already saved for {patient.strip()}.") from None
+        return int(cursor.lastrowid)
+
+    def _insert_session(
+        self,
+        patient: str,
+        result: dict[str, Any],
+        recorded_at: datetime,
+        summary: dict[str, Any],
+        text: str,
+        digest: str,
+        video_path: str | Path | None,
+    ) -> sqlite3.Cursor:
+        return self._db.execute(
+            """INSERT INTO sessions(patient_id, recorded_at, exercise, source, status, reps_left, reps_right,
+                   reps_both, mean_score, mean_hold_s, median_peak_deg, top_fault, result_json, video_path,
+                   result_hash)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                self._patient_id(patient),
+                recorded_at.astimezone(UTC).isoformat(),
+                result.get("exercise", ""),
+                result.get("source", ""),
+                result.get("status", ""),
+                summary["reps_left"],
+                summary["reps_right"],
+                summary["reps_both"],
+                summary["mean_score"],
+                summary["mean_hold_s"],
+                summary["median_peak_deg"],
+                summary["top_fault"],
+                text,
+                None if video_path is None else str(video_path),
+                digest,
+            ),
+        )
+
+    def set_prescription(self, patient: str, prescription: Prescription) -> None:
         with _plain_errors(self.path, "save to"), self._db:
-            cursor = self._db.execute(
-                """INSERT INTO sessions(patient_id, recorded_at, exercise, source, status, reps_left, reps_right,
-                   reps_both, mean_score, mean_hold_s, median_peak_deg, top_fault, result_json, video_path)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            self._db.execute(
+                """INSERT INTO prescriptions(patient_id, exercise, sets, reps, hold_s, sides, target_rom_deg, notes,
+                   updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(patient_id, exercise) DO UPDATE SET sets = excluded.sets, reps = excluded.reps,
+                   hold_s = excluded.hold_s, sides = excluded.sides, target_rom_deg = excluded.target_rom_deg,
+                   notes = excluded.notes, updated_at = excluded.updated_at""",
                 (
                     self._patient_id(patient),
-                    recorded_at.astimezone(UTC).isoformat(),
-                    result.get("exercise", ""),
-                    result.get("source", ""),
-                    result.get("status", ""),
-                    summary["reps_left"],
-                    summary["reps_right"],
-                    summary["reps_both"],
-                    summary["mean_score"],
-                    summary["mean_hold_s"],
-                    summary["median_peak_deg"],
-                    summary["top_fault"],
-                    json.dumps(result),
-                    None if video_path is None else str(video_path),
+                    prescription.exercise,
+                    prescription.sets,
+                    prescription.reps,
+                    prescription.hold_s,
+                    prescription.sides,
+                    prescription.target_rom_deg,
+                    prescription.notes,
+                    datetime.now(UTC).isoformat(),
                 ),
             )
-        return int(cursor.lastrowid)
+
+    def prescription(self, patient: str, exercise: str) -> Prescription:
+        """The patient's prescription for the exercise, or the default dose when none is set."""
+        with _plain_errors(self.path, "read"):
+            row = self._db.execute(
+                """SELECT sets, reps, hold_s, sides, target_rom_deg, notes FROM prescriptions r
+                   JOIN patients p ON p.id = r.patient_id WHERE p.name = ? AND r.exercise = ?""",
+                (patient.strip(), exercise),
+            ).fetchone()
+        if row is None:
+            return default_prescription(exercise)
+        return Prescription(exercise, row[0], row[1], row[2], row[3], row[4], row[5])
 
     def patients(self) -> list[str]:
         with _plain_errors(self.path, "read"):
@@ -318,5 +411,9 @@ class HistoryStore:
         return json.loads(row[0])
 
     def delete_session(self, session_id: int) -> None:
+        """Remove the session, and the video kept with it."""
         with _plain_errors(self.path, "delete from"), self._db:
+            row = self._db.execute("SELECT video_path FROM sessions WHERE id = ?", (session_id,)).fetchone()
             self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        if row and row[0]:
+            Path(row[0]).unlink(missing_ok=True)

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from formcheck.analysis import get_exercise
 from formcheck.cli import main
-from formcheck.history import SCHEMA_VERSION, HistoryError, HistoryStore
+from formcheck.history import SCHEMA_VERSION, AlreadySaved, HistoryError, HistoryStore, NotScorable
+from formcheck.prescription import Prescription
 
 
 def _result(exercise: str, reps: list[tuple[str, float, float, list[str]]]) -> dict:
@@ -204,3 +206,40 @@ def test_the_history_command_reports_a_damaged_database_in_one_line(tmp_path, ca
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "damaged" in err and "Traceback" not in err
     assert db.read_bytes() == b"garbage" * 500
+
+
+def test_only_scored_results_are_saved_and_only_once(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        with pytest.raises(NotScorable):
+            store.add_session("Ana", _result("bridge", []))
+        with pytest.raises(NotScorable):
+            store.add_session("Ana", {**_result("bridge", [("both", 90, 2.0, [])]), "status": "wrong_view"})
+        result = _result("bridge", [("both", 90, 2.0, [])])
+        store.add_session("Ana", result)
+        with pytest.raises(AlreadySaved):
+            store.add_session("ana", result)
+        store.add_session("Ben", result)  # another patient may have the same numbers
+        assert len(store.sessions()) == 2
+
+
+def test_prescriptions_are_stored_per_patient_and_exercise(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        default = store.prescription("Ana", "clamshell")
+        assert default.is_default and default.reps == get_exercise("clamshell").reps_target
+        store.set_prescription("Ana", Prescription("clamshell", sets=2, reps=12, hold_s=2.5, sides="left", notes="x"))
+        store.set_prescription("Ana", Prescription("clamshell", sets=3, reps=10, hold_s=2.0, target_rom_deg=40))
+        store.set_prescription("Ana", Prescription("bridge", sets=1, reps=8, hold_s=5))
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        clam = store.prescription("ana", "clamshell")
+        assert (clam.sets, clam.reps, clam.hold_s, clam.sides, clam.target_rom_deg) == (3, 10, 2.0, "both", 40)
+        assert not clam.is_default and store.prescription("Ana", "bridge").reps == 8
+        assert store.prescription("Ben", "bridge").is_default
+
+
+def test_deleting_a_session_deletes_its_kept_video(tmp_path):
+    video = tmp_path / "kept.mp4"
+    video.write_bytes(b"v")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = store.add_session("Ana", _result("bridge", [("both", 90, 2.0, [])]), video_path=video)
+        store.delete_session(session)
+        assert store.sessions("Ana") == [] and not video.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
@@ -11,9 +12,13 @@ from formcheck.analysis import SessionResult
 from formcheck.clip_analysis import ClipAnalysis, analyze_clip
 from formcheck.errors import UserError
 from formcheck.history import HistoryStore, data_dir
+from formcheck.prescription import Prescription
 from formcheck.private_files import ScratchFolder, keep_video
-from formcheck.ui.common import ExerciseChoice, plain
+from formcheck.report_html import PRINT_WIDTH, session_report
+from formcheck.ui.charts import angle_over_time
+from formcheck.ui.common import ExerciseChoice, patient_prescription, plain
 from formcheck.ui.report import show_result
+from formcheck.ui.tables import rep_table
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_videos"
 UPLOAD_TYPES = ["mp4", "mov", "m4v", "webm", "avi", "mkv", "gif"]
@@ -100,21 +105,46 @@ def render(choice: ExerciseChoice) -> None:
     if not stored or stored[0] != key or stored[1] is None:
         return
     outcome: ClipOutcome = stored[1]
-    left, right = st.columns([3, 2])
-    with right:
-        if outcome.video:
-            st.video(outcome.video, format="video/mp4")
-    with left:
-        show_result(outcome.analysis.result, outcome.analysis.states)
-    _downloads_and_save(outcome.analysis.result, source)
+    prescription = patient_prescription(choice.patient, choice.exercise)
+    show_result(outcome.analysis.result, outcome.analysis.states, prescription)
+    if outcome.video:
+        st.video(outcome.video, format="video/mp4")  # full width: readable on a phone
+    _downloads_and_save(outcome, source, choice, prescription)
 
 
-def _downloads_and_save(result: SessionResult, source: ClipSource | None) -> None:
+def _printable(outcome: ClipOutcome, patient: str, prescription: Prescription) -> str:
+    result = outcome.analysis.result.to_dict()
+    states = outcome.analysis.states
+    chart = angle_over_time(
+        result,
+        [s.t for s in states],
+        [s.angles.get(result["primary_metric"]) for s in states],
+        prescription.target_rom_deg,
+        width=PRINT_WIDTH,
+    )
+    return session_report(result, prescription, patient or "(no name)", datetime.now(), chart, rep_table(result))
+
+
+def _downloads_and_save(
+    outcome: ClipOutcome, source: ClipSource | None, choice: ExerciseChoice, prescription: Prescription
+) -> None:
+    result = outcome.analysis.result
+    stem = Path(result.source or "formcheck").stem
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Download results (JSON)", result.to_json(), "formcheck-result.json", "application/json")
-    c2.download_button("Download reps (CSV)", result.to_csv(), "formcheck-reps.csv", "text/csv")
-    with c3.form("save_history", clear_on_submit=False, border=False):
-        patient = st.text_input("Patient name", key="patient_name")
+    c1.download_button("Download results (JSON)", result.to_json(), f"{stem}-result.json", "application/json")
+    c2.download_button("Download reps (CSV)", result.to_csv(), f"{stem}-reps.csv", "text/csv")
+    if result.reps:
+        c3.download_button(
+            "Printable report (HTML)",
+            _printable(outcome, choice.patient, prescription),
+            f"{stem}-report.html",
+            "text/html",
+        )
+    if not result.reps:
+        st.caption("Only a clip with counted reps can be saved to a patient's history.")
+        return
+    with st.form("save_history", clear_on_submit=False, border=False):
+        patient = st.text_input("Patient name", value=choice.patient)
         can_keep = source is not None and source.upload is not None
         keep = st.checkbox(
             "Keep my video with this session",

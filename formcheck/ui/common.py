@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from formcheck.analysis import get_exercise
+from formcheck.errors import UserError
+from formcheck.history import HistoryStore
+from formcheck.prescription import Prescription, default_prescription
 
 EXERCISE_LABELS = {"bridge": "Glute bridge", "clamshell": "Clamshell", "fire_hydrant": "Fire hydrant"}
 
@@ -34,27 +37,52 @@ def plain(text: str) -> str:
 class ExerciseChoice:
     exercise: str
     side: str  # "auto" | "left" | "right"
+    patient: str = ""  # optional: whose prescription to compare with, and whose history to save to
 
     @property
     def label(self) -> str:
         return EXERCISE_LABELS[self.exercise]
 
 
+def patient_prescription(patient: str, exercise: str) -> Prescription:
+    """The patient's prescription from the history, or the usual dose (also when the history fails)."""
+    if not patient:
+        return default_prescription(exercise)
+    try:
+        with HistoryStore() as store:
+            return store.prescription(patient, exercise)
+    except UserError as exc:
+        st.error(str(exc))
+        return default_prescription(exercise)
+
+
 def exercise_picker() -> ExerciseChoice:
-    st.header("Exercise")
+    """On the main page, before any upload: on a phone the sidebar is folded away and never seen."""
     exercise = st.radio(
-        "Which exercise?", list(EXERCISE_LABELS), format_func=EXERCISE_LABELS.get, key="exercise", index=0
+        "Which exercise?",
+        list(EXERCISE_LABELS),
+        format_func=EXERCISE_LABELS.get,
+        key="exercise",
+        index=0,
+        horizontal=True,
     )
-    side = st.radio(
-        "Working leg",
-        ["auto", "left", "right"],
-        format_func=lambda s: {"auto": "Detect it for me", "left": "Left", "right": "Right"}[s],
-        key="side",
-        help="For clamshells and fire hydrants, the leg that moves. Bridges use both legs.",
-        disabled=exercise == "bridge",
-    )
-    spec = get_exercise(exercise)
-    st.markdown(f"**Camera:** {CAMERA_HOWTO[exercise]}")
-    per = "per side" if spec.unilateral else "per set"
-    st.caption(f"Prescription: {spec.reps_target} reps {per}, hold {spec.hold_target_s:g} s at the top.")
-    return ExerciseChoice(exercise, "auto" if exercise == "bridge" else side)
+    unilateral = get_exercise(exercise).unilateral
+    left, right = st.columns(2)
+    with left:
+        side = st.radio(
+            "Working leg",
+            ["auto", "left", "right"],
+            format_func=lambda s: {"auto": "Detect it", "left": "Left", "right": "Right"}[s],
+            key="side",
+            horizontal=True,
+            help="The leg that moves. Bridges use both legs.",
+            disabled=not unilateral,
+        )
+    with right:
+        patient = st.text_input(
+            "Patient name (optional)",
+            key="patient",
+            help="Compares the set with this patient's prescription, and names the history entry when saved.",
+        )
+    st.info(f"**Where to put the camera:** {CAMERA_HOWTO[exercise]}", icon="📱")
+    return ExerciseChoice(exercise, side if unilateral else "auto", patient.strip())

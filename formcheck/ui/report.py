@@ -1,11 +1,14 @@
-"""Show one session's result: headline numbers, the main cue, a chart and the rep table."""
+"""Show one session's result against the prescription: headline numbers, the verdict in plain
+words, the angle chart with every counted rep marked, and the rep table."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from formcheck.analysis import LiveState, SessionResult
+from formcheck.prescription import DoseCheck, Prescription, check_dose, default_prescription
+from formcheck.ui.charts import angle_over_time
+from formcheck.ui.tables import rep_table
 
 SIDE_NAMES = {"left": "Left leg", "right": "Right leg", "both": "Reps"}
 SCORE_HELP = (
@@ -14,18 +17,15 @@ SCORE_HELP = (
 )
 
 
-def _metric_name(key: str) -> str:
-    """'opening_deg' -> 'opening': the unit is shown separately."""
-    for suffix in ("_deg", "_cm", "_s"):
-        key = key.removesuffix(suffix)
-    return key.replace("_", " ")
-
-
 def _fmt(value: float | None, unit: str, digits: int = 0) -> str:
-    return "not measured" if value is None else f"{value:.{digits}f} {unit}".strip()
+    return "not measured" if value is None else f"{value:.{digits}f}{unit}"
 
 
-def show_result(result: SessionResult, states: list[LiveState] | None = None) -> None:
+def show_result(
+    result: SessionResult,
+    states: list[LiveState] | None = None,
+    prescription: Prescription | None = None,
+) -> None:
     for warning in result.warnings:
         st.warning(warning)
     if result.status != "ok":
@@ -34,41 +34,53 @@ def show_result(result: SessionResult, states: list[LiveState] | None = None) ->
             return
     elif result.message:
         st.warning(result.message)
-    summary = result.summary
-    prescribed = summary.get("prescription", {})
-    target = prescribed.get("reps_per_side") or prescribed.get("reps")
-    counts = summary.get("reps", {}) or {"both": 0}
-    columns = st.columns(len(counts) + 3)
-    for column, (side, n) in zip(columns, counts.items(), strict=False):
-        column.metric(SIDE_NAMES.get(side, side), f"{n}" + (f" / {target}" if target else ""))
-    hold = summary.get("hold", {})
-    rom = summary.get("range_of_motion", {})
-    offset = len(counts)
-    columns[offset].metric(
-        "Mean hold", _fmt(hold.get("mean_s"), "s", 1), help=f"Target {prescribed.get('hold_s', 0):g} s at the top"
-    )
-    columns[offset + 1].metric("Peak angle", _fmt(rom.get("peak_mean_deg"), "°"), help="Mean over reps")
-    columns[offset + 2].metric("Score", _fmt(summary.get("mean_score"), ""), help=SCORE_HELP)
+    show_result_dict(result.to_dict(), prescription or default_prescription(result.exercise), states)
 
-    common = summary.get("most_common_fault")
-    if common:
-        st.info(f"**Most common:** {common['cue']} ({common['reps']} of {len(result.reps)} reps)")
-    elif result.reps:
-        st.success("Good form on every rep I could measure.")
-    for advice in result.not_measurable.values():
+
+def show_result_dict(result: dict, prescription: Prescription, states: list[LiveState] | None = None) -> None:
+    """The part a reopened history session shows too (it has the result, not the per-frame states)."""
+    dose = check_dose(result, prescription)
+    _headline(result, dose)
+    _verdict(result, dose)
+    for advice in result.get("view", {}).get("not_measurable", {}).values():
         st.caption(f"Not measured: {advice}")
-
     if states:
-        _angle_chart(result, states)
-    if result.reps:
-        table = pd.DataFrame(result.csv_rows())
-        table["rep"] += 1  # people count reps from 1
+        times = [s.t for s in states]
+        angles = [s.angles.get(result["primary_metric"]) for s in states]
+        chart = angle_over_time(result, times, angles, prescription.target_rom_deg)
+        st.altair_chart(chart, width="stretch")
+        st.caption("Blue bands: the reps I counted; darker: the hold at the top.")
+    table = rep_table(result)
+    if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _angle_chart(result: SessionResult, states: list[LiveState]) -> None:
-    key = result.primary_key
-    name = _metric_name(key)
-    series = pd.DataFrame({"time (s)": [s.t for s in states], name: [s.angles.get(key) for s in states]})
-    st.caption(f"{name.capitalize()} over time")
-    st.line_chart(series.set_index("time (s)"), height=220, x_label="seconds", y_label="degrees")
+def _headline(result: dict, dose: DoseCheck) -> None:
+    summary = result.get("summary", {})
+    columns = st.columns(len(dose.sides) + 3)
+    for column, side in zip(columns, dose.sides, strict=False):
+        column.metric(SIDE_NAMES.get(side.side, side.side), f"{side.done} / {side.target}")
+    offset = len(dose.sides)
+    hold = _fmt(dose.mean_hold_s, " s", 1)
+    columns[offset].metric(
+        "Mean hold",
+        hold if dose.mean_hold_s is None else f"{hold} / {dose.prescription.hold_s:g} s",
+        help=f"Target {dose.prescription.hold_s:g} s at the top",
+    )
+    columns[offset + 1].metric("Peak angle", _fmt(dose.mean_peak_deg, "°"), help="Mean over reps")
+    score = summary.get("mean_score")
+    columns[offset + 2].metric("Score", "not measured" if score is None else f"{score:.0f}/100", help=SCORE_HELP)
+
+
+def _verdict(result: dict, dose: DoseCheck) -> None:
+    """'Good form' only when the reps were clean and the prescription was met."""
+    if not result.get("reps"):
+        return
+    source = "your prescription" if not dose.prescription.is_default else "the usual dose"
+    common = result.get("summary", {}).get("most_common_fault")
+    if common:
+        st.info(f"**Most common:** {common['cue']} ({common['reps']} of {len(result['reps'])} reps)")
+    if not dose.met:
+        st.warning(f"Not yet at {source} ({dose.prescription.dose_text()}): " + "; ".join(dose.lines) + ".")
+    elif not common:
+        st.success(f"Good form on every rep I could measure, and {source} was met: " + "; ".join(dose.lines) + ".")
