@@ -130,7 +130,7 @@ def evaluate(clip: dict, clips_dir: Path, cache: Path) -> dict:
     row["boundary_errors"] = [round(abs(rep.start_s - lab["start_s"]), 3) for lab, rep in pairs] + [
         round(abs(rep.end_s - lab["end_s"]), 3) for lab, rep in pairs
     ]
-    row["side_ok"] = all(lab["side"] in ("both", rep.side) for lab, rep in pairs)
+    row["side_matches"] = [lab["side"] == rep.side for lab, rep in pairs if lab["side"] != "both"]
     return row
 
 
@@ -186,6 +186,7 @@ def print_summary(rows: list[dict]) -> dict:
         "labelled_reps": sum(sum(r["label_reps"].values()) for r in ex),
         "matched_reps": sum(r["matched"] for r in ex),
         "side_view_fire_hydrant_counted": rate([r["exact"] for r in fh_side]),
+        "working_side_right": rate([ok for r in ex for ok in r["side_matches"]]),
     }
     print()
     print("summary")
@@ -205,6 +206,7 @@ def print_summary(rows: list[dict]) -> dict:
         f"  rep start/end MAE (matched reps):        {bound_mae}; "
         f"{summary['matched_reps']}/{summary['labelled_reps']} labelled reps matched"
     )
+    print(f"  working side right (matched 1-leg reps): {summary['working_side_right']}")
     print(f"  side-view fire hydrant counted exactly:  {summary['side_view_fire_hydrant_counted']}")
     return summary
 
