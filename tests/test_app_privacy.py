@@ -180,14 +180,14 @@ def test_upload_is_deleted_after_analysis_kept_only_on_request_and_names_stay_pl
             page.get_by_text("Ana's bridge.mp4").first.wait_for(timeout=30_000)
             assert not any(server_tmp.iterdir()), "nothing is written before Analyse"
             page.get_by_role("button", name="Analyse").click()
-            page.get_by_text("Save to patient history").first.wait_for(timeout=180_000)
+            page.get_by_role("button", name="Save to patient history").wait_for(timeout=180_000)
             reps = page.locator("[data-testid='stMetric']", has_text="Reps").first
             assert reps.locator("[data-testid='stMetricValue']").inner_text().split("/")[0].strip() == str(
                 len(truth["reps"])
             )
             assert not any(server_tmp.iterdir()), "the upload and the annotated video are deleted after analysis"
 
-            page.get_by_label("Patient name").fill(hostile)
+            page.get_by_role("textbox", name="Patient name", exact=True).fill(hostile)
             page.get_by_text("Keep my video with this session").click()
             page.get_by_role("button", name="Save to patient history").click()
             page.get_by_text("The video was kept with it").first.wait_for(timeout=30_000)

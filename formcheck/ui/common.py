@@ -84,5 +84,5 @@ def exercise_picker() -> ExerciseChoice:
             key="patient",
             help="Compares the set with this patient's prescription, and names the history entry when saved.",
         )
-    st.info(f"**Where to put the camera:** {CAMERA_HOWTO[exercise]}", icon="📱")
+    st.info(f"**Where to put the camera:** {CAMERA_HOWTO[exercise]}", icon=":material/photo_camera:")
     return ExerciseChoice(exercise, side if unilateral else "auto", patient.strip())

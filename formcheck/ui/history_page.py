@@ -17,7 +17,7 @@ from formcheck.report_html import PRINT_WIDTH, history_report, session_report
 from formcheck.ui.charts import ProgressPoint, progress_charts, progress_frame
 from formcheck.ui.common import EXERCISE_LABELS, plain
 from formcheck.ui.report import show_result_dict
-from formcheck.ui.tables import rep_table
+from formcheck.ui.tables import rep_table, round_for_people
 
 PERIODS = {"D": "Daily", "W": "Weekly"}
 
@@ -150,6 +150,11 @@ def _progress(
     frame = progress_frame(_points(store, in_range), period)
     angle = get_exercise(exercise).primary.label
     st.altair_chart(progress_charts(frame, prescription, angle, period), width="stretch")
+    target = f"; band: target peak {prescription.target_rom_deg:.0f}° ± 5°" if prescription.target_rom_deg else ""
+    st.caption(
+        f"Dashed lines: the prescription, {prescription.total_reps} reps per session "
+        f"and a {prescription.hold_s:g} s hold{target}."
+    )
     report = history_report(
         patient,
         exercise,
@@ -172,20 +177,22 @@ def _progress(
 def _reps_text(row: SessionRow) -> str:
     if row.reps["both"]:
         return str(row.reps["both"])
-    return " · ".join(f"{side} {n}" for side, n in row.reps.items() if n and side != "both")
+    return " · ".join(f"{side.capitalize()} {n}" for side, n in row.reps.items() if n and side != "both")
 
 
 def _sessions_table(rows: list[SessionRow]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Date": [_local(r.recorded_at).strftime("%Y-%m-%d %H:%M") for r in rows],
-            "Clip": [r.source for r in rows],
-            "Reps": [_reps_text(r) for r in rows],
-            "Mean hold (s)": [r.mean_hold_s for r in rows],
-            "Peak angle (°)": [r.median_peak_deg for r in rows],
-            "Score (/100)": [r.mean_score for r in rows],
-            "Most common fault": [(r.top_fault or "none").replace("_", " ") for r in rows],
-        }
+    return round_for_people(
+        pd.DataFrame(
+            {
+                "Date": [_local(r.recorded_at).strftime("%Y-%m-%d %H:%M") for r in rows],
+                "Clip": [r.source for r in rows],
+                "Reps": [_reps_text(r) for r in rows],
+                "Mean hold (s)": [r.mean_hold_s for r in rows],
+                "Peak angle (°)": [r.median_peak_deg for r in rows],
+                "Score (/100)": [r.mean_score for r in rows],
+                "Most common fault": [(r.top_fault or "none").replace("_", " ") for r in rows],
+            }
+        )
     )
 
 

@@ -11,6 +11,16 @@ def _words(code: str) -> str:
     return code.replace("_", " ")
 
 
+def round_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """Seconds to a tenth, degrees and scores to whole numbers: the precision the numbers have."""
+    for column in table.columns:
+        if column.endswith("(s)"):
+            table[column] = table[column].astype(float).round(1)
+        elif column.endswith(("(°)", "(/100)")):
+            table[column] = table[column].astype(float).round(0)
+    return table
+
+
 def rep_table(result: dict) -> pd.DataFrame:
     """One row per counted rep, from a result dict (``SessionResult.to_dict()``)."""
     rows = [
@@ -28,7 +38,7 @@ def rep_table(result: dict) -> pd.DataFrame:
         }
         for i, r in enumerate(result.get("reps", []))
     ]
-    table = pd.DataFrame(rows)
+    table = round_for_people(pd.DataFrame(rows))
     if not table.empty and table["Side"].nunique() == 1 and table["Side"].iloc[0] == "Both":
         table = table.drop(columns="Side")
     return table
