@@ -27,6 +27,11 @@ class StreamingAnalyzer(Protocol[State]):
 
 # A webcam that delivers nothing for this long has stopped (unplugged, covered, tab hidden).
 STALL_AFTER_S = 2.0
+# A gap between two frames longer than this is a stall, not a slow frame: the time is taken out of
+# the session clock, so a frozen camera can never count as hold time (or as a slow rep).
+GAP_S = 0.5
+# What a stalled gap is replaced with: about one frame of a slow webcam.
+GAP_STANDS_FOR_S = 1 / 15
 
 
 @dataclass(frozen=True)
@@ -62,14 +67,41 @@ class LiveCoach(Generic[State]):
         self._frame_times: list[float] = []
         self._state: State | None = None
         self._frames = 0
+        self._last_source_t: float | None = None
+        self._session_t = 0.0  # the analyzer's clock: source time with stalls taken out
+        self._stalled_s = 0.0
+        self._finished = False
+
+    @property
+    def stalled_seconds(self) -> float:
+        """Time taken out of the session clock because no frame arrived."""
+        return self._stalled_s
+
+    def _session_time(self, source_t: float) -> float:
+        """Strictly increasing, with stalls removed: repeated or backward timestamps move on by 1 ms."""
+        if self._last_source_t is None:
+            self._last_source_t = source_t
+            return self._session_t
+        step = source_t - self._last_source_t
+        self._last_source_t = max(source_t, self._last_source_t)
+        if step > GAP_S:
+            self._stalled_s += step - GAP_STANDS_FOR_S
+            step = GAP_STANDS_FOR_S
+        self._session_t += max(step, 1e-3)
+        return self._session_t
 
     def process(self, image: np.ndarray, timestamp_s: float | None = None) -> np.ndarray:
-        """Analyse one RGB frame and return it annotated. ``timestamp_s`` defaults to arrival time."""
+        """Analyse one RGB frame and return it annotated. ``timestamp_s`` defaults to arrival time.
+
+        After ``finish()`` frames pass through untouched: no model is loaded again.
+        """
         now = self._clock()
         with self._lock:
+            if self._finished:
+                return image
             if self._start is None:
                 self._start = now
-            t = now - self._start if timestamp_s is None else timestamp_s
+            t = self._session_time(now - self._start if timestamp_s is None else timestamp_s)
             if self._estimator is None:
                 self._estimator = PoseEstimator(self._settings)
             pose = self._estimator.process(image, t)
@@ -88,8 +120,9 @@ class LiveCoach(Generic[State]):
             return LiveSnapshot(self._state, self._frames, since, fps)
 
     def finish(self) -> Any:
-        """Close the model and return the analyzer's session result, if it has one."""
+        """Close the model and return the analyzer's session result, if it has one. Call it once."""
         with self._lock:
+            self._finished = True
             if self._estimator is not None:
                 self._estimator.close()
                 self._estimator = None

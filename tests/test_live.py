@@ -42,3 +42,66 @@ def test_webcam_frames_are_coached_like_a_file():
     assert coach.snapshot().stalled
     result = coach.finish()
     assert result.rep_counts[side] == len(truth["reps"])
+
+
+def _coach_through(coach: LiveCoach, clock: FakeClock, stall_at: float | None = None, stall_s: float = 10.0):
+    start = clock.now
+    stalled = 0.0
+    for frame in read_frames(SAMPLE):
+        if stall_at is not None and not stalled and frame.timestamp_s >= stall_at:
+            stalled = stall_s  # the camera freezes for stall_s, then sends frames again
+        clock.now = start + frame.timestamp_s + stalled
+        coach.process(frame.image)
+    return coach.finish()
+
+
+def test_a_camera_stall_during_a_hold_never_counts_as_hold_time():
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    first = truth["reps"][0]
+    true_hold = first["hold_s"]
+    clock = FakeClock()
+    coach = LiveCoach(Analyzer("clamshell", live=True), draw_state, clock=clock)
+    result = _coach_through(coach, clock, stall_at=first["top_s"] + 0.5 * true_hold)
+    assert coach.stalled_seconds > 9.5
+    assert len(result.reps) == len(truth["reps"])
+    held = result.reps[0].time_at_top_s
+    assert held is not None and abs(held - true_hold) < 0.5, f"held {held:.1f} s for a true {true_hold:.1f} s"
+
+
+def test_repeated_and_backward_timestamps_are_handled():
+    truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
+    coach = LiveCoach(Analyzer("clamshell", live=True), draw_state, clock=FakeClock())
+    for i, frame in enumerate(read_frames(SAMPLE)):
+        t = frame.timestamp_s
+        if i % 10 == 3:
+            t -= 0.05  # a frame stamped earlier than the last one
+        elif i % 10 == 5:
+            t -= 1 / 30  # the same stamp twice
+        coach.process(frame.image, timestamp_s=t)
+    result = coach.finish()
+    assert sum(result.rep_counts.values()) == len(truth["reps"])
+
+
+def test_the_model_is_loaded_once_and_closed_once_even_if_frames_come_after_stop(monkeypatch):
+    import formcheck.live as live
+
+    events: list[str] = []
+
+    class CountingEstimator(live.PoseEstimator):
+        def __init__(self, *args, **kwargs):
+            events.append("open")
+            super().__init__(*args, **kwargs)
+
+        def close(self):
+            events.append("close")
+            super().close()
+
+    monkeypatch.setattr(live, "PoseEstimator", CountingEstimator)
+    coach = LiveCoach(Analyzer("clamshell", live=True), draw_state, clock=FakeClock())
+    frames = list(read_frames(SAMPLE, max_frames=12))
+    for frame in frames[:6]:
+        coach.process(frame.image)
+    coach.finish()
+    for frame in frames[6:]:  # webrtc still delivers a few frames after Stop
+        assert coach.process(frame.image) is frame.image
+    assert events == ["open", "close"]
