@@ -15,6 +15,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
+from formcheck.history import HistoryStore
 from tests.app_server import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(streamlit_app)
             page.get_by_text("Clamshell", exact=True).click()
+            page.get_by_role("textbox", name="Patient name (optional)").fill("Live Patient")
+            page.keyboard.press("Enter")
             page.get_by_role("tab", name="Live coaching").click()
             page.get_by_text("Use my webcam").click()
             frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
@@ -70,6 +73,13 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
                 time.sleep(1)
             page.screenshot(path=str(tmp_path / "live.png"))
             assert count >= reps_per_loop, f"counted {count} reps, expected {reps_per_loop}"
+            # Stop: the session is saved for the patient named at the top, and can be downloaded
+            frame.get_by_role("button", name="Stop").click()
+            page.get_by_text("Saved for Live Patient").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Download results (JSON)").wait_for(timeout=30_000)
             assert page.get_by_text("Traceback").count() == 0
         finally:
             browser.close()
+    with HistoryStore(tmp_path / "data" / "history.sqlite3") as store:
+        (saved,) = store.sessions("Live Patient")
+        assert saved.exercise == "clamshell" and sum(saved.reps.values()) >= reps_per_loop

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.analysis import SessionResult
 from formcheck.clip_analysis import ClipAnalysis, analyze_clip
 from formcheck.errors import UserError
-from formcheck.history import HistoryStore, data_dir
 from formcheck.prescription import Prescription
-from formcheck.private_files import ScratchFolder, keep_video
+from formcheck.private_files import ScratchFolder
 from formcheck.report_html import PRINT_WIDTH, session_report
 from formcheck.ui.charts import angle_over_time
-from formcheck.ui.common import ExerciseChoice, patient_prescription, plain
+from formcheck.ui.common import ExerciseChoice, patient_prescription
 from formcheck.ui.report import show_result
+from formcheck.ui.result_actions import KeepableVideo, result_downloads, save_form
 from formcheck.ui.tables import rep_table
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_videos"
@@ -129,47 +128,7 @@ def _downloads_and_save(
     outcome: ClipOutcome, source: ClipSource | None, choice: ExerciseChoice, prescription: Prescription
 ) -> None:
     result = outcome.analysis.result
-    stem = Path(result.source or "formcheck").stem
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Download results (JSON)", result.to_json(), f"{stem}-result.json", "application/json")
-    c2.download_button("Download reps (CSV)", result.to_csv(), f"{stem}-reps.csv", "text/csv")
-    if result.reps:
-        c3.download_button(
-            "Printable report (HTML)",
-            _printable(outcome, choice.patient, prescription),
-            f"{stem}-report.html",
-            "text/html",
-        )
-    if not result.reps:
-        st.caption("Only a clip with counted reps can be saved to a patient's history.")
-        return
-    with st.form("save_history", clear_on_submit=False, border=False):
-        patient = st.text_input("Patient name", value=choice.patient)
-        can_keep = source is not None and source.upload is not None
-        keep = st.checkbox(
-            "Keep my video with this session",
-            key="keep_video",
-            disabled=not can_keep,
-            help="Stored on this computer only, readable by your user account only. "
-            "Off: the video is deleted as soon as it has been analysed.",
-        )
-        if st.form_submit_button("Save to patient history"):
-            if not patient.strip():
-                st.warning("Type the patient's name first.")
-            else:
-                _save(patient.strip(), result, source if keep and can_keep else None)
-
-
-def _save(patient: str, result: SessionResult, keep_from: ClipSource | None) -> None:
-    kept: Path | None = None
-    try:
-        if keep_from is not None and keep_from.upload is not None:
-            kept = keep_video(keep_from.upload, keep_from.name, data_dir() / "videos")
-        with HistoryStore() as store:
-            store.add_session(patient, result.to_dict(), video_path=kept)
-    except (UserError, OSError) as exc:
-        if kept is not None:
-            kept.unlink(missing_ok=True)
-        st.error(str(exc) if isinstance(exc, UserError) else f"Could not keep the video: {exc.strerror or exc}")
-        return
-    st.success(f"Saved for {plain(patient)}." + (" The video was kept with it." if kept else ""))
+    printable = _printable(outcome, choice.patient, prescription) if result.reps else None
+    upload = None if source is None or source.upload is None else KeepableVideo(source.name, source.upload)
+    result_downloads(result, printable)
+    save_form(result, choice.patient, upload)

@@ -17,8 +17,9 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from formcheck.analysis import Analyzer, LiveState
 from formcheck.analysis.overlay import draw_state
 from formcheck.live import LiveCoach
-from formcheck.ui.common import CAMERA_HOWTO, ExerciseChoice
+from formcheck.ui.common import CAMERA_HOWTO, ExerciseChoice, patient_prescription
 from formcheck.ui.report import show_result
+from formcheck.ui.result_actions import result_downloads, save, save_form
 
 POLL_S = 0.5
 
@@ -54,10 +55,26 @@ def render(choice: ExerciseChoice) -> None:
         time.sleep(POLL_S)
     snapshot = coach.snapshot()
     if snapshot.frames and not ctx.state.playing:
-        st.subheader("This session")
         result = coach.finish()
-        show_result(result)
         st.session_state.pop("coach_key", None)  # the next Start begins a fresh session
+        st.session_state["live_result"] = (result, False)
+    _show_finished_session(choice)
+
+
+def _show_finished_session(choice: ExerciseChoice) -> None:
+    """After Stop: the session's report, saved for the named patient, and its downloads."""
+    stored = st.session_state.get("live_result")
+    if stored is None:
+        return
+    result, saved = stored
+    st.subheader("This session")
+    show_result(result, prescription=patient_prescription(choice.patient, result.exercise))
+    if choice.patient and result.reps and not saved:
+        saved = save(choice.patient, result)  # the patient named at the top: saved at Stop, once
+        st.session_state["live_result"] = (result, True)
+    result_downloads(result, key="live")
+    if not saved:
+        save_form(result, choice.patient, key="live")
 
 
 def _show_snapshot(panel, coach: LiveCoach[LiveState]) -> None:
