@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import warnings
 from functools import cache
 
 import numpy as np
@@ -14,8 +13,6 @@ import pytest
 from formcheck.analysis import Analyzer, analyze_frames
 from formcheck.pose_types import PoseFrame
 from formcheck.synth import SynthSpec, simulate
-
-warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 @cache
