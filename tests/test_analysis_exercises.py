@@ -218,6 +218,36 @@ def test_live_hold_timer_is_blank_where_the_view_cannot_time_holds() -> None:
     assert max(held) > 1.0
 
 
+LIVE_CASES = [
+    # exercise, view, fault, metric key, its renderer magnitude in the metric's unit at the top
+    ("bridge", "feet", "knees_in", "knees_in_cm", DEFAULT_FAULT_MAGNITUDES["bridge"]["knees_in"]),
+    ("fire_hydrant", "back", "trunk_shift", "trunk_shift_cm", DEFAULT_FAULT_MAGNITUDES["fire_hydrant"]["trunk_shift"]),
+]
+
+
+@pytest.mark.parametrize("ex,view,fault,key,magnitude", LIVE_CASES, ids=[c[3] for c in LIVE_CASES])
+def test_live_values_are_the_reported_quantity(ex: str, view: str, fault: str, key: str, magnitude: float) -> None:
+    """Live, every metric the view measures is a number, under the key and in the unit the rep
+    reports it (here: cm moved since rest), and it reaches the renderer's magnitude at the top."""
+    truth = simulate(make_spec(ex, view, "left", fault))
+    a = Analyzer(ex, live=True)
+    states = [a.update(f) for f in truth.to_pose_frames()]
+    spec = get_exercise(ex)
+    # During the reps (a change from rest needs a rest first).
+    in_view = [s for s in states if s.status == "ok" and s.view == view and s.phase in ("up", "hold", "down")]
+    assert len(in_view) > 30
+    for m in (spec.primary, *spec.metrics):
+        values = [s.values[m.key] for s in in_view]
+        if view in m.views:
+            assert all(v is not None and np.isfinite(v) for v in values), m.key
+        else:
+            assert all(v is None for v in values), m.key
+    at_top = [s.values[key] for s in in_view if s.phase == "hold"]
+    assert at_top and np.median(at_top) == pytest.approx(magnitude, abs=2.5)
+    result = a.finish()
+    assert result.reps and all(r.metrics[key] == pytest.approx(magnitude, abs=3.0) for r in result.reps)
+
+
 def test_rep_score_follows_the_documented_formula() -> None:
     """score = round(100 - sum(penalty * severity)), severity = 0.5 + 0.5 * clip((m - thr) / (severe - thr)).
     Expected values are worked by hand from docs/result_schema.md, not taken from the code."""

@@ -126,7 +126,7 @@ def test_live_mode_counts_reps_as_they_happen() -> None:
     assert after[0].reps["right"] == 1
     assert any(s.phase == "hold" and s.hold_s > 1.0 for s in states)
     assert states[-1].reps["right"] == len(truth.reps)
-    assert states[5].angles["opening_deg"] is not None
+    assert states[5].values["opening_deg"] is not None
     assert len(a.finish().reps) == len(truth.reps)
 
 

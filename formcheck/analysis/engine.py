@@ -68,7 +68,7 @@ class Analyzer:
         self.side_mode = side
         self.live = live
         self.source = source
-        self.keys: list[str] = ["primary", "side", *[m.key for m in self.spec.metrics], *self.spec.smoothing_keys]
+        self.keys: list[str] = list(self.spec.series_keys)  # the per-frame series, not the reported keys
         self._index = {k: i for i, k in enumerate(self.keys)}
         self._frames: list[_Frame] = []
         # min_cutoff 1.5 Hz keeps rest jitter down; beta lets a 50°/s lift through with < 2 frames lag.
@@ -359,14 +359,7 @@ class Analyzer:
         prim_ok = self._measurable(self.spec.primary.key, view)
         metrics: dict[str, float | None] = {}
         for m in self.spec.metrics:
-            if not self._measurable(m.key, view):
-                metrics[m.key] = None
-            elif m.rep_value is not None:
-                metrics[m.key] = m.rep_value(window)
-            else:
-                v = s[m.key][top]
-                v = v[np.isfinite(v)]
-                metrics[m.key] = float(np.median(v)) if v.size else None
+            metrics[m.key] = m.of_rep(window) if self._measurable(m.key, view) else None
         return RepResult(
             index=index,
             side=side,
@@ -408,19 +401,21 @@ class Analyzer:
 
     def _live_state(self, t: float, live: np.ndarray, posture_cue: str | None, ready: bool) -> LiveState:
         view = self._view
-        angles: dict[str, float | None] = {}
-        for m in (self.spec.primary, *self.spec.metrics):
-            key = "primary" if m is self.spec.primary else m.key
-            v = float(live[self._index[key]])
-            if key == "primary" and self.spec.primary_from_rest and self._counter.baseline is not None:
-                v -= self._counter.baseline  # shown the way it is reported: from the start position
-            angles[m.key] = v if np.isfinite(v) and self._measurable(m.key, view) else None
+        now = self._as_dict(live)
+        rest = self._rest.before()
+        # Each metric live as it is reported in the rep: same key, same unit (a change from
+        # rest where the rep reports one).
+        values: dict[str, float | None] = {}
+        v = now["primary"]
+        if self.spec.primary_from_rest and self._counter.baseline is not None:
+            v -= self._counter.baseline  # shown the way it is reported: from the start position
+        values[self.spec.primary.key] = v if np.isfinite(v) and self._measurable(self.spec.primary.key, view) else None
+        for m in self.spec.metrics:
+            values[m.key] = m.live(now, rest) if self._measurable(m.key, view) else None
         phase = self._counter.state
         # Live form cues: a fault present for CUE_PERSIST_S while moving.
         cue, code = None, None
-        rest = self._rest.before()
         if self._counter.moving:
-            now = self._as_dict(live)
             for f in self.spec.faults:
                 if f.frame_reading is None or not self._measurable(f.metric, view):
                     continue
@@ -456,7 +451,7 @@ class Analyzer:
             side=self._reps[-1].side if self._reps else None,
             # NaN where this view cannot time holds (as in the result): shown as a dash.
             hold_s=round(self._hold_good_s, 2) if self._measurable(self.spec.primary.key, view) else float("nan"),
-            angles=angles,
+            values=values,
             primary_key=self.spec.primary.key,
             cue=cue,
             cue_code=code,
@@ -474,7 +469,7 @@ class Analyzer:
             reps=self._counts(self._reps),
             side=self._reps[-1].side if self._reps else None,
             hold_s=0.0,
-            angles={m.key: None for m in (self.spec.primary, *self.spec.metrics)},
+            values={m.key: None for m in (self.spec.primary, *self.spec.metrics)},
             primary_key=self.spec.primary.key,
             cue=cue,
             cue_code=code,

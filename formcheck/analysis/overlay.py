@@ -60,7 +60,7 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
     h, w = out.shape[:2]
     s = max(0.4, h / 720)
     # Key angle at its joint.
-    angle = state.angles.get(state.primary_key)
+    angle = state.values.get(state.primary_key)
     joint = _key_joint(pose, state.side)
     if joint is not None:
         cv2.circle(out, joint, int(14 * s), WARN, max(2, int(2 * s)), cv2.LINE_AA)

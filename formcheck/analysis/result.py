@@ -39,12 +39,19 @@ class LiveState:
     reps: dict[str, int]  # per side: {"left": n, "right": n} or {"both": n}
     side: str | None  # working side of the current or last rep
     hold_s: float  # the hold timer: seconds at the top in good posture, this rep (NaN: view cannot time it)
-    angles: dict[str, float | None]  # metric key -> value, None = not measurable here
+    # Metric key -> its value now, in the metric's unit (deg or cm), the same quantity the rep
+    # reports under that key; None = not measurable from this view (or not computable now).
+    values: dict[str, float | None]
     primary_key: str
     cue: str | None  # the one message to show now (camera, position or form)
     cue_code: str | None  # fault code, or "camera" / "visibility" / "position" / "no_person"
     view: str | None
     in_position: bool
+
+    @property
+    def angles(self) -> dict[str, float | None]:
+        """Old name of ``values`` (they hold centimetres too); kept for callers not yet moved."""
+        return self.values
 
 
 @dataclass(frozen=True)

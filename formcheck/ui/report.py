@@ -67,6 +67,6 @@ def show_result(result: SessionResult, states: list[LiveState] | None = None) ->
 def _angle_chart(result: SessionResult, states: list[LiveState]) -> None:
     key = result.primary_key
     name = _metric_name(key)
-    series = pd.DataFrame({"time (s)": [s.t for s in states], name: [s.angles.get(key) for s in states]})
+    series = pd.DataFrame({"time (s)": [s.t for s in states], name: [s.values.get(key) for s in states]})
     st.caption(f"{name.capitalize()} over time")
     st.line_chart(series.set_index("time (s)"), height=220, x_label="seconds", y_label="degrees")

@@ -20,15 +20,44 @@ Metrics = dict[str, float]  # one frame's numbers; NaN = could not be computed
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A number the analyzer reports, and the camera views in which it is valid."""
+    """A number the analyzer reports, and the camera views in which it is valid.
+
+    One name per quantity: ``key`` names the number in the rep, the live state and the
+    exports, in ``unit``. ``series`` is the per-frame series ``measure`` returns that it is
+    read from (default: ``key``). The rep's value and the live value are the same quantity:
+    by default both are the series itself (the median over the top of the rep, and the
+    frame's value); a metric that is, say, a change from rest carries both functions
+    (see ``common.change_metric``).
+    """
 
     key: str
     label: str
     unit: str  # "deg" or "cm"
     views: frozenset[str]
     meaning: str = ""  # plain words for docs and the report
-    # The rep's value of this metric; default: the median over the top of the rep.
+    # The rep's value of this metric; default: the median of the series over the top of the rep.
     rep_value: Callable[[RepWindow], float | None] | None = None
+    # This frame's value from (now, rest), in ``unit``; default: the series' value now.
+    frame_value: Callable[[Metrics, Metrics], float | None] | None = None
+    series: str = ""  # the per-frame series it is read from; "" = the key itself
+
+    @property
+    def series_key(self) -> str:
+        return self.series or self.key
+
+    def of_rep(self, w: RepWindow) -> float | None:
+        """The rep's value (None when it cannot be computed)."""
+        if self.rep_value is not None:
+            return self.rep_value(w)
+        v = w.at_top(self.series_key)
+        return float(np.median(v)) if v.size else None
+
+    def live(self, now: Metrics, rest: Metrics) -> float | None:
+        """The value to show for one frame (None when it cannot be computed)."""
+        if self.frame_value is not None:
+            return self.frame_value(now, rest)
+        v = now.get(self.series_key, float("nan"))
+        return float(v) if np.isfinite(v) else None
 
 
 @dataclass(frozen=True)
@@ -112,6 +141,13 @@ class ExerciseSpec:
     # Report the primary angle as the change from the rep's rest level (the start position is
     # the anatomical zero, e.g. the fire hydrant's thigh hanging straight down).
     primary_from_rest: bool = False
+
+    @property
+    def series_keys(self) -> tuple[str, ...]:
+        """Every per-frame series the engine keeps: "primary", "side", the metrics' series and
+        the extra (posture) ones, each once."""
+        keys = ["primary", "side", *(m.series_key for m in self.metrics), *self.smoothing_keys]
+        return tuple(dict.fromkeys(keys))
 
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):

@@ -15,8 +15,9 @@ from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, 
 from formcheck.analysis.exercises.common import (
     HIP_WIDTH_CM,
     POSTURE_KEYS,
+    change_metric,
     floor_ok,
-    frame_change,
+    metric_fault,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -44,7 +45,6 @@ HIP_VIEWS = frozenset({"side", "oblique"})
 # drop wandered +-6° in clean reps. The metric is computed (and tested on exact landmarks) but
 # not reported until a view proves reliable.
 DROP_VIEWS: frozenset[str] = frozenset()
-DROP_VIEWS_GEOMETRIC = frozenset({"feet", "head", "oblique"})  # where the geometry is valid
 # Knees in: the 2D distance between the knees as a multiple of the 2D distance between the
 # hips. Both are lateral distances at about the same depth, so the ratio does not depend on the
 # camera distance and (to first order) not on the view angle. Through MediaPipe on renders
@@ -128,20 +128,24 @@ def _drop_rep(w: RepWindow) -> Reading | None:
     return None if d is None else Reading(abs(d), "right" if d > 0 else "left")
 
 
-def _knees_in(w: RepWindow) -> float | None:
-    """cm each knee moved towards the midline since rest (+ = in, - = splaying out)."""
-    d = top_change(w, "knee_separation_ratio")
-    return None if d is None else -d * HIP_WIDTH_CM / 2.0
-
-
-def _knees_rep(w: RepWindow) -> Reading | None:
-    v = _knees_in(w)
-    return None if v is None else Reading(v)
-
-
-def _knees_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d = frame_change(m, rest, "knee_separation_ratio")
-    return None if d is None else Reading(-d * HIP_WIDTH_CM / 2.0)
+PELVIC_DROP = change_metric(
+    "pelvic_drop_deg",
+    "Pelvic drop",
+    "deg",
+    DROP_VIEWS,
+    "Tilt of the line between the hips at the top, from level; + = your right hip is lower.",
+)
+# Knees in, in cm each knee moved towards the midline since rest (+ = in, - = splaying out):
+# the knee/hip spacing ratio's change times half the assumed hip width.
+KNEES_IN = change_metric(
+    "knees_in_cm",
+    "Knees in",
+    "cm",
+    KNEE_VIEWS,
+    "How far each knee moved towards the midline between rest and the top (- = outwards).",
+    series="knee_separation_ratio",
+    scale=-HIP_WIDTH_CM / 2.0,
+)
 
 
 FAULTS: tuple[FaultSpec, ...] = (
@@ -172,9 +176,9 @@ FAULTS: tuple[FaultSpec, ...] = (
         cue="Lift your hips higher, until your shoulders, hips and knees make a straight line.",
         metric="hip_extension_deg",
     ),
-    FaultSpec(
-        code="knees_in",
-        metric="knees_in_cm",
+    metric_fault(
+        KNEES_IN,
+        "knees_in",
         # Knees should stay over the feet. 3 cm per knee is about a quarter of a knee's width,
         # visible to a therapist. Measured through MediaPipe on renders (benchmarks/accuracy.py):
         # clean and hips-low reps read at most 2.5 cm, an 8 cm knees-in at least 3.5 cm (the feet
@@ -182,11 +186,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         threshold=3.0,
         severe=10.0,
         penalty=20.0,
-        unit="cm",
         cue="Keep your knees apart, in line with your feet: they are falling inwards.",
-        rep_reading=_knees_rep,
-        frame_reading=_knees_frame,
-        posture=True,
     ),
     short_hold_fault("Pause at the top: hold the bridge for a few seconds before lowering.", "hip_extension_deg"),
 )
@@ -209,24 +209,7 @@ BRIDGE = ExerciseSpec(
         "Angle at the hip between the shoulder and the knee: about 125° lying down, 170-180° "
         "when shoulders, hips and knees make a straight line.",
     ),
-    metrics=(
-        MetricSpec(
-            "pelvic_drop_deg",
-            "Pelvic drop",
-            "deg",
-            DROP_VIEWS,
-            "Tilt of the line between the hips at the top, from level; + = your right hip is lower.",
-            rep_value=lambda w: top_change(w, "pelvic_drop_deg"),
-        ),
-        MetricSpec(
-            "knees_in_cm",
-            "Knees in",
-            "cm",
-            KNEE_VIEWS,
-            "How far each knee moved towards the midline between rest and the top (- = outwards).",
-            rep_value=_knees_in,
-        ),
-    ),
+    metrics=(PELVIC_DROP, KNEES_IN),
     measure=measure,
     start_posture=start_posture,
     not_this_exercise="This doesn't look like a glute bridge: I never saw you lying on your back with your knees bent.",
@@ -242,5 +225,5 @@ BRIDGE = ExerciseSpec(
     unilateral=False,
     hold_target_s=3.0,  # "hold this bridge for a few seconds"
     reps_target=15,  # "a few sets of 15 repetitions"
-    smoothing_keys=("knee_separation_ratio", *POSTURE_KEYS),
+    smoothing_keys=POSTURE_KEYS,
 )
