@@ -1,4 +1,7 @@
-"""Pieces every page shares: the exercise picker and how to place the camera."""
+"""Pieces every page shares: the exercise picker and how to place the camera.
+
+Labels, how-tos, sidedness and prescriptions come from the exercise registry.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from formcheck.analysis import get_exercise
-
-EXERCISE_LABELS = {"bridge": "Glute bridge", "clamshell": "Clamshell", "fire_hydrant": "Fire hydrant"}
-
-CAMERA_HOWTO = {
-    "bridge": "Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
-    "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
-    "clamshell": "Lie on your side facing the camera. Put the phone about 1.5 m in front of you, raised to "
-    "about 1.4 m (a shelf or a tripod) and tilted down, so your shoulders, hips, knees and feet are all in "
-    "the picture.",
-    "fire_hydrant": "Get on hands and knees with your back to the camera. Put the phone on the floor "
-    "about 2 m behind you, at hip height, so your hips, knees and feet are all in the picture.",
-}
+from formcheck.analysis import EXERCISES, get_exercise
+from formcheck.analysis.exercises import exercise_label
 
 
 @dataclass(frozen=True)
@@ -28,24 +20,29 @@ class ExerciseChoice:
 
     @property
     def label(self) -> str:
-        return EXERCISE_LABELS[self.exercise]
+        return exercise_label(self.exercise)
+
+    @property
+    def camera_howto(self) -> str:
+        return get_exercise(self.exercise).camera_howto
 
 
 def exercise_picker() -> ExerciseChoice:
     st.header("Exercise")
-    exercise = st.radio(
-        "Which exercise?", list(EXERCISE_LABELS), format_func=EXERCISE_LABELS.get, key="exercise", index=0
-    )
+    exercise = st.radio("Which exercise?", list(EXERCISES), format_func=exercise_label, key="exercise", index=0)
+    spec = get_exercise(exercise)
+    one_sided = [e.display_label.lower() + "s" for e in EXERCISES.values() if e.unilateral]
+    both = [e.display_label.lower() + "s" for e in EXERCISES.values() if e.bilateral]
     side = st.radio(
         "Working leg",
         ["auto", "left", "right"],
         format_func=lambda s: {"auto": "Detect it for me", "left": "Left", "right": "Right"}[s],
         key="side",
-        help="For clamshells and fire hydrants, the leg that moves. Bridges use both legs.",
-        disabled=exercise == "bridge",
+        help=f"For {' and '.join(one_sided)}, the leg that moves."
+        + (f" {' and '.join(both).capitalize()} use both legs." if both else ""),
+        disabled=spec.bilateral,
     )
-    spec = get_exercise(exercise)
-    st.markdown(f"**Camera:** {CAMERA_HOWTO[exercise]}")
+    st.markdown(f"**Camera:** {spec.camera_howto}")
     per = "per side" if spec.unilateral else "per set"
     st.caption(f"Prescription: {spec.reps_target} reps {per}, hold {spec.hold_target_s:g} s at the top.")
-    return ExerciseChoice(exercise, "auto" if exercise == "bridge" else side)
+    return ExerciseChoice(exercise, "auto" if spec.bilateral else side)

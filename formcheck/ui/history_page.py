@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from formcheck.analysis.exercises import exercise_label
 from formcheck.history import HistoryStore
-from formcheck.ui.common import EXERCISE_LABELS
 
 
 def render() -> None:
@@ -23,11 +23,11 @@ def render() -> None:
     table = pd.DataFrame(
         {
             "date": [r.recorded_at.strftime("%Y-%m-%d %H:%M") for r in rows],
-            "exercise": [EXERCISE_LABELS.get(r.exercise, r.exercise) for r in rows],
+            "exercise": [exercise_label(r.exercise) for r in rows],
             "clip": [r.source for r in rows],
             "left reps": [r.reps["left"] for r in rows],
             "right reps": [r.reps["right"] for r in rows],
-            "bridge reps": [r.reps["both"] for r in rows],
+            "reps, both legs": [r.reps["both"] for r in rows],  # bilateral exercises (the bridge)
             "mean hold (s)": [r.mean_hold_s for r in rows],
             "peak angle (°)": [r.median_peak_deg for r in rows],
             "score": [r.mean_score for r in rows],
@@ -35,8 +35,8 @@ def render() -> None:
         }
     )
     for exercise in sorted({r.exercise for r in rows}):
-        subset = table[table["exercise"] == EXERCISE_LABELS.get(exercise, exercise)].set_index("date")
+        subset = table[table["exercise"] == exercise_label(exercise)].set_index("date")
         if len(subset) > 1:
-            st.caption(f"{EXERCISE_LABELS.get(exercise, exercise)}: form score and peak angle over time")
+            st.caption(f"{exercise_label(exercise)}: form score and peak angle over time")
             st.line_chart(subset[["score", "peak angle (°)"]], height=200)
     st.dataframe(table, hide_index=True, width="stretch")

@@ -118,8 +118,15 @@ class FaultSpec:
 
 @dataclass(frozen=True)
 class ExerciseSpec:
+    """Everything about one exercise, for the engine and for every place that names it.
+
+    The registry (``exercises/__init__.py``) holds one per exercise; the UI, the CLI, history,
+    the renderer's CLI and the benchmarks read names, labels, how-tos, sidedness and the
+    prescription from here rather than keeping their own lists.
+    """
+
     name: str
-    title: str  # "glute bridge"
+    title: str  # "glute bridge": in sentences
     required_joints: tuple[str, ...]  # visibility gate: at least one side of each must be seen
     anterior: Callable[[Body, np.ndarray, np.ndarray], np.ndarray]  # (body, cranial, up): the front
     floor_points: Callable[[Body], np.ndarray]  # (k, 3) world points resting on the floor
@@ -137,10 +144,27 @@ class ExerciseSpec:
     unilateral: bool
     hold_target_s: float  # prescription: seconds to hold at the top
     reps_target: int  # prescription: reps per side (or in total for a bilateral exercise)
+    label: str = ""  # "Glute bridge": in menus and tables ("" = the title, capitalised)
+    camera_howto: str = ""  # how to set up the phone for this exercise, in the patient's words
+    aliases: tuple[str, ...] = ()  # other names the CLI accepts ("clam", "glute_bridge")
     smoothing_keys: tuple[str, ...] = field(default=())  # extra per-frame series kept (posture)
     # Report the primary angle as the change from the rep's rest level (the start position is
     # the anatomical zero, e.g. the fire hydrant's thigh hanging straight down).
     primary_from_rest: bool = False
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.title[:1].upper() + self.title[1:]
+
+    @property
+    def bilateral(self) -> bool:
+        """Both legs work together (reps are counted once, side "both")."""
+        return not self.unilateral
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The sides reps are counted on: ("left", "right"), or ("both",) for a bilateral exercise."""
+        return ("left", "right") if self.unilateral else ("both",)
 
     @property
     def series_keys(self) -> tuple[str, ...]:

@@ -194,6 +194,10 @@ FAULTS: tuple[FaultSpec, ...] = (
 BRIDGE = ExerciseSpec(
     name="bridge",
     title="glute bridge",
+    label="Glute bridge",
+    camera_howto="Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
+    "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
+    aliases=("glute_bridge",),
     required_joints=("shoulder", "hip", "knee"),
     anterior=anterior_up,
     floor_points=floor_points,

@@ -200,6 +200,11 @@ FAULTS: tuple[FaultSpec, ...] = (
 CLAMSHELL = ExerciseSpec(
     name="clamshell",
     title="clamshell",
+    label="Clamshell",
+    camera_howto="Lie on your side facing the camera. Put the phone about 1.5 m in front of you, raised to "
+    "about 1.4 m (a shelf or a tripod) and tilted down, so your shoulders, hips, knees and feet are all in "
+    "the picture.",
+    aliases=("clam",),
     required_joints=("shoulder", "hip", "knee", "ankle"),
     anterior=anterior_from_bottom_thigh,
     floor_points=floor_points,

@@ -219,6 +219,10 @@ BACKISH = frozenset({"back"})
 FIRE_HYDRANT = ExerciseSpec(
     name="fire_hydrant",
     title="fire hydrant",
+    label="Fire hydrant",
+    camera_howto="Get on hands and knees with your back to the camera. Put the phone on the floor "
+    "about 2 m behind you, at hip height, so your hips, knees and feet are all in the picture.",
+    aliases=("hydrant",),
     required_joints=("shoulder", "hip", "knee", "wrist"),
     anterior=anterior_down,
     floor_points=floor_points,
