@@ -130,7 +130,7 @@ def test_fault_magnitudes_and_cues_name_the_side() -> None:
     # + pelvic_drop on the renderer lowers the patient's right hip
     assert hit.side == "right" and "right hip" in hit.cue
     assert result.reps[0].metrics["pelvic_drop_deg"] == pytest.approx(12.0, abs=1.5)
-    assert result.summary["most_common_fault"]["code"] == "pelvic_drop"
+    assert result.summary.most_common_fault.code == "pelvic_drop"
     # The shipped spec does not report it: MediaPipe could not see it on the renders.
     shipped = analyze_frames(truth.to_pose_frames(), "bridge")
     assert shipped.reps[0].metrics["pelvic_drop_deg"] is None

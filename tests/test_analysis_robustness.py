@@ -29,7 +29,7 @@ def test_no_person_gives_a_clear_message_and_no_reps() -> None:
     frames = [PoseFrame.empty(i / 30, (480, 360)) for i in range(150)]
     result = analyze_frames(frames, "bridge")
     assert result.status == "no_person"
-    assert result.reps == [] and result.summary["reps"] == {"both": 0}
+    assert result.reps == [] and result.summary.reps == {"both": 0}
     assert "No person" in result.message
 
 

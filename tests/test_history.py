@@ -6,28 +6,53 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from formcheck.analysis import RepResult, SessionResult, get_exercise
+from formcheck.analysis.codes import Status
+from formcheck.analysis.result import FaultHit
+from formcheck.analysis.summary import SessionSummary
 from formcheck.history import HistoryStore
 
 
 def _result(exercise: str, reps: list[tuple[str, float, float, list[str]]]) -> dict:
-    """A result dict shaped like SessionResult.to_dict(): (side, score, hold, fault codes) per rep."""
-    return {
-        "schema": "formcheck.analysis",
-        "exercise": exercise,
-        "status": "ok",
-        "source": "clip.mp4",
-        "reps": [
-            {
-                "index": i,
-                "side": side,
-                "score": score,
-                "hold_s": hold,
-                "peak_angle_deg": 150 + i,
-                "faults": [{"code": c, "magnitude": 10.0} for c in faults],
-            }
-            for i, (side, score, hold, faults) in enumerate(reps)
-        ],
-    }
+    """A real SessionResult.to_dict() with these reps: (side, score, hold, fault codes) each."""
+    spec = get_exercise(exercise)
+    rep_results = [
+        RepResult(
+            index=i,
+            side=side,
+            start_s=5.0 * i,
+            top_s=5.0 * i + 1.5,
+            hold_end_s=5.0 * i + 1.5 + hold,
+            end_s=5.0 * i + 3.0 + hold,
+            hold_s=hold,
+            time_at_top_s=hold,
+            peak_angle_deg=150.0 + i,
+            baseline_angle_deg=120.0,
+            up_s=1.5,
+            down_s=1.5,
+            metrics={},
+            faults=[FaultHit(c, 10.0, "deg", None, f"cue for {c}") for c in faults],
+            score=int(score),
+        )
+        for i, (side, score, hold, faults) in enumerate(reps)
+    ]
+    return SessionResult(
+        exercise=spec.name,
+        status=Status.OK if reps else Status.NO_REPS,
+        message=None,
+        view=None,
+        view_azimuth_deg=None,
+        recommended_views=list(spec.recommended_views),
+        not_measurable={},
+        side_mode="auto",
+        duration_s=5.0 * len(reps),
+        frames=150 * len(reps),
+        detected_frames=150 * len(reps),
+        reps=rep_results,
+        summary=SessionSummary.of_reps(spec, rep_results),
+        primary_key=spec.primary.key,
+        source="clip.mp4",
+    ).to_dict()
 
 
 def test_sessions_persist_and_summarise(tmp_path):
@@ -58,7 +83,7 @@ def test_sessions_persist_and_summarise(tmp_path):
         assert first.reps == {"left": 2, "right": 1, "both": 0}
         assert first.mean_score == pytest.approx(70.0)
         assert first.mean_hold_s == pytest.approx(1.5)
-        assert first.median_peak_deg == pytest.approx(151.0)
+        assert first.median_peak_deg == pytest.approx(151.0)  # the report's peak: the mean of 150, 151, 152
         assert first.top_fault == "pelvis_rollback"
         assert second.top_fault is None and second.mean_score == pytest.approx(92.5)
         assert store.result(first.id)["reps"][1]["faults"][1]["code"] == "feet_apart"

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from formcheck.analysis import LiveState, SessionResult
+from formcheck.analysis.codes import Status
 
 SIDE_NAMES = {"left": "Left leg", "right": "Right leg", "both": "Reps"}
 SCORE_HELP = (
@@ -28,29 +29,28 @@ def _fmt(value: float | None, unit: str, digits: int = 0) -> str:
 def show_result(result: SessionResult, states: list[LiveState] | None = None) -> None:
     if result.status != "ok":
         st.warning(result.message or "This clip could not be scored.")
-        if result.status != "no_reps":
+        if result.status != Status.NO_REPS:
             return
     elif result.message:
         st.warning(result.message)
     summary = result.summary
-    prescribed = summary.get("prescription", {})
-    target = prescribed.get("reps_per_side") or prescribed.get("reps")
-    counts = summary.get("reps", {}) or {"both": 0}
+    target = summary.prescription.reps
+    counts = summary.reps or {"both": 0}
     columns = st.columns(len(counts) + 3)
     for column, (side, n) in zip(columns, counts.items(), strict=False):
         column.metric(SIDE_NAMES.get(side, side), f"{n}" + (f" / {target}" if target else ""))
-    hold = summary.get("hold", {})
-    rom = summary.get("range_of_motion", {})
     offset = len(counts)
     columns[offset].metric(
-        "Mean hold", _fmt(hold.get("mean_s"), "s", 1), help=f"Target {prescribed.get('hold_s', 0):g} s at the top"
+        "Mean hold",
+        _fmt(summary.hold.mean_s, "s", 1),
+        help=f"Target {summary.prescription.hold_s:g} s at the top",
     )
-    columns[offset + 1].metric("Peak angle", _fmt(rom.get("peak_mean_deg"), "°"), help="Mean over reps")
-    columns[offset + 2].metric("Score", _fmt(summary.get("mean_score"), ""), help=SCORE_HELP)
+    columns[offset + 1].metric("Peak angle", _fmt(summary.range_of_motion.peak_mean_deg, "°"), help="Mean over reps")
+    columns[offset + 2].metric("Score", _fmt(summary.mean_score, ""), help=SCORE_HELP)
 
-    common = summary.get("most_common_fault")
+    common = summary.most_common_fault
     if common:
-        st.info(f"**Most common:** {common['cue']} ({common['reps']} of {len(result.reps)} reps)")
+        st.info(f"**Most common:** {common.cue} ({common.reps} of {len(result.reps)} reps)")
     elif result.reps:
         st.success("Good form on every rep I could measure.")
     for advice in result.not_measurable.values():

@@ -1,7 +1,7 @@
 """Glute bridge: supine, knees bent, feet hip-width; lift the hips to a straight shoulder-hip-knee line.
 
 Seed article: "lift your hips up toward the ceiling ... your torso and legs should form a
-bridge between your feet and upper back. Hold this bridge for a few seconds". DESIGN.md §3:
+bridge between your feet and upper back. Hold this bridge for a few seconds". docs/design.md §3:
 hip extension ~125° at rest to 170-180° at the top; pelvis level (hip line tilt > ~5-10° is a
 fault); knees neither collapsing in nor splaying; a hold at the top.
 """
@@ -37,7 +37,7 @@ VIEWS = (
 )
 
 # Hip extension is a sagittal-plane angle: it projects true in a side view and acceptably in
-# the oblique one (3D landmarks); from the feet it lies along the camera axis (DESIGN.md §3).
+# the oblique one (3D landmarks); from the feet it lies along the camera axis (docs/design.md §3).
 HIP_VIEWS = frozenset({"side", "oblique"})
 # Pelvic drop happens in the frontal plane, which only the feet/head end (and partly the
 # oblique view) can see. But through MediaPipe on renders it did not come through: from the
@@ -52,7 +52,7 @@ DROP_VIEWS: frozenset[str] = frozenset()
 # the oblique view, clean or hips-low reps at most 2.5 cm. From the side the knees overlap.
 KNEE_VIEWS = frozenset({"feet", "oblique"})
 
-TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees, 170-180°
+TOP_TARGET_DEG = 175.0  # docs/design.md §3: a straight line from shoulders to knees, 170-180°
 
 
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
@@ -152,7 +152,7 @@ FAULTS: tuple[FaultSpec, ...] = (
     FaultSpec(
         code="pelvic_drop",
         metric="pelvic_drop_deg",
-        # DESIGN.md §3: a hip line tilting more than ~5-10° is a fault. 6° sits at the strict end
+        # docs/design.md §3: a hip line tilting more than ~5-10° is a fault. 6° sits at the strict end
         # of that range; MediaPipe's frontal-plane noise after smoothing measured on renders
         # stays under ~3° (benchmarks/accuracy.py), so a level pelvis does not trip it.
         threshold=6.0,
@@ -168,7 +168,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         "hips_low",
         target_deg=TOP_TARGET_DEG,
         # Flag a top more than 18° short of a straight line (peak < 157°): beyond the 4-7° error
-        # of markerless sagittal hip angles (DESIGN.md §3) plus the ~5° low reading of the
+        # of markerless sagittal hip angles (docs/design.md §3) plus the ~5° low reading of the
         # oblique view on renders, so a straight bridge is not flagged from either view.
         flag_short_deg=18.0,
         severe_short_deg=30.0,

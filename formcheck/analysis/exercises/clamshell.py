@@ -2,7 +2,7 @@
 
 Seed article: "Keep your feet in place while you elevate your top knee. Try to raise it as
 high as possible without shifting your pelvis. Hold this position for a moment or two."
-DESIGN.md §3: opening 0-5° at rest to 35-45°; faults: pelvis rolling back, feet apart,
+docs/design.md §3: opening 0-5° at rest to 35-45°; faults: pelvis rolling back, feet apart,
 too little opening, rushing.
 """
 
@@ -42,7 +42,7 @@ VIEWS = (
 
 TOP_TARGET_DEG = 40.0
 THIGH_PER_TRUNK = 0.84
-# Opening at rest, knees together: DESIGN.md §3 gives 0-5° (the renderer rests at 3°).
+# Opening at rest, knees together: docs/design.md §3 gives 0-5° (the renderer rests at 3°).
 REST_DEG = 3.0
 
 
@@ -182,7 +182,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         target_deg=TOP_TARGET_DEG,
         # Judged by the rise from the rep's own rest (REST_DEG + rise): through MediaPipe the
         # rest opening reads ~5° high and a small opening ~10° high, while the rise is kept.
-        # Flag a top more than 12° short of 40° (< 28°): below the 35-45° norm (DESIGN.md §3) by
+        # Flag a top more than 12° short of 40° (< 28°): below the 35-45° norm (docs/design.md §3) by
         # more than the method's error. Measured through MediaPipe on renders: clean reps read
         # 0-11° short (left and right sides differ), renderer "small_opening" reps 10-22° short;
         # 12° keeps clean reps clear (a false cue nags a patient who is doing it right) at the

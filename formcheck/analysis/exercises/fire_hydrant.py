@@ -2,7 +2,7 @@
 
 Seed article: "hands directly below your shoulders, and your knees bent at a 90-degree angle.
 Engage your core and try to keep it steady while you lift one leg out to the side. Keep your
-raised knee bent ... without twisting out of shape." DESIGN.md §3: abduction 0° -> 45-60°+;
+raised knee bent ... without twisting out of shape." docs/design.md §3: abduction 0° -> 45-60°+;
 faults: trunk shifting away from the working leg, pelvis tilting/hiking, knee straightening.
 """
 
@@ -36,7 +36,7 @@ VIEWS = (
     ViewSpec("front", (180.0,), "Put the camera in front of your head."),
 )
 
-TOP_TARGET_DEG = 50.0  # DESIGN.md §3: 45-60°+ of abduction
+TOP_TARGET_DEG = 50.0  # docs/design.md §3: 45-60°+ of abduction
 SHOULDER_WIDTH_CM = 36.0  # adult biacromial breadth (anthropometric tables: 35-41 cm men, 32-36 women)
 
 
@@ -174,7 +174,7 @@ FAULTS: tuple[FaultSpec, ...] = (
     metric_fault(
         PELVIC_TILT,
         "pelvic_tilt",
-        # "Without twisting out of shape" (seed); DESIGN.md §3 uses ~5-10° of hip-line tilt as the
+        # "Without twisting out of shape" (seed); docs/design.md §3 uses ~5-10° of hip-line tilt as the
         # fault line for the pelvis. 7° is inside that range, above the frontal-plane noise.
         threshold=7.0,
         severe=18.0,
@@ -186,7 +186,7 @@ FAULTS: tuple[FaultSpec, ...] = (
     FaultSpec(
         code="knee_extended",
         metric="knee_angle_deg",
-        # "Keep your raised knee bent" at ~90° (seed, DESIGN.md §3). Magnitude = degrees the knee
+        # "Keep your raised knee bent" at ~90° (seed, docs/design.md §3). Magnitude = degrees the knee
         # opened between rest (knee ~90° in the start position) and the top. Relative, because
         # MediaPipe's 3D knee angle of a shin pointing at the camera reads 10-20° high from
         # behind (renders), and drifts by up to 19° in reps without the fault (trunk shift);
@@ -204,7 +204,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         "small_lift",
         target_deg=TOP_TARGET_DEG,
         # Flag a lift more than 18° short of 50° (peak < 32°): clearly under the 45-60° norm
-        # beyond the markerless angle error (DESIGN.md §3).
+        # beyond the markerless angle error (docs/design.md §3).
         flag_short_deg=18.0,
         severe_short_deg=40.0,
         penalty=25.0,
