@@ -264,3 +264,19 @@ def test_rep_score_follows_the_documented_formula() -> None:
     assert rep_score([(fault(20.0), 99.0)]) == 80  # never more than the full penalty
     assert rep_score([(fault(30.0), 20.0), (fault(25.0), 15.0)]) == 51  # 100 - 30 - 18.75 = 51.25
     assert rep_score([(fault(60.0), 20.0), (fault(60.0), 20.0)]) == 0  # floored at 0
+
+
+# Renderer placements whose analyzer view has another name (the table in docs/design.md).
+RENAMED_VIEWS = [
+    ("bridge", "front", "side"),
+    ("bridge", "back", "head"),
+    ("clamshell", "floor", "front"),
+    ("clamshell", "feet", "back"),
+    ("fire_hydrant", "feet", "back"),
+]
+
+
+@pytest.mark.parametrize("ex,placement,view", RENAMED_VIEWS, ids=["-".join(c) for c in RENAMED_VIEWS])
+def test_renderer_placements_map_to_the_documented_analyzer_views(ex: str, placement: str, view: str) -> None:
+    spec = SynthSpec(exercise=ex, view=placement, reps=1, hold_s=1.0, fps=15, width=480, height=360)
+    assert analyze_frames(simulate(spec).to_pose_frames(), ex).view == view

@@ -2,12 +2,15 @@
 
 A file is a loop over ``Analyzer.update`` followed by ``finish``; the webcam calls the same
 ``update`` from its frame callback. Stages, each its own module: visibility gate -> body axes
-and view (views.py) -> per-exercise metrics (exercises/) -> smoothing (filters.py) -> start
-posture and rep state machine (reps.py) -> faults and cues -> result (result.py, scoring.py).
+and view (views.py) -> per-exercise series (exercises/) -> smoothing (filters.py) -> start
+posture and rep state machine (reps.py) -> one rep's timing, metrics, faults and score
+(rep_analysis.py, scoring.py) -> the session's verdict (verdict.py) and summary (summary.py)
+-> result (result.py). This module streams frames through them and chooses the live cue.
 
-Live mode uses the One-Euro filter and the reps found online. File mode (``live=False``)
-shows the same live states while streaming, then ``finish`` re-runs the *same* state machine
-and rep analysis over zero-phase-smoothed series, which keeps peaks and hold times unbiased.
+Live mode uses the One-Euro filter, and the reps analysed online are final. File mode
+(``live=False``) shows the same live states while streaming (counting reps online, for the
+display), then ``finish`` runs the *same* state machine and rep analysis over zero-phase-
+smoothed series, which keeps peaks and hold times unbiased.
 """
 
 from __future__ import annotations
@@ -197,7 +200,7 @@ class Analyzer:
             view=view,
             view_azimuth_deg=az,
             recommended_views=list(self.spec.recommended_views),
-            not_measurable=self._not_measurable(view),
+            not_measurable=self.spec.not_measurable(view),
             side_mode=self.side_mode,
             duration_s=float(duration),
             frames=n,
@@ -285,22 +288,6 @@ class Analyzer:
                 )
                 prev_end = raw.end_index
         return reps, ready_count / ok_count if ok_count else 0.0
-
-    def _not_measurable(self, view: str | None) -> dict[str, str]:
-        if view is None:
-            return {}
-        out = {}
-        for m in (self.spec.primary, *self.spec.metrics):
-            if not m.views:
-                out[m.key] = f"{m.label} is not reported: no camera view measured it reliably in our tests."
-            elif view not in m.views:
-                where = [v for v in self.spec.views if v.name in m.views]
-                where.sort(key=lambda v: v.name not in self.spec.recommended_views)
-                advice = where[0].advice if where else ""
-                out[m.key] = f"{m.label} cannot be measured from the {view} view. {advice}".strip()
-                if m is self.spec.primary:  # holds are timed on the primary angle
-                    out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
-        return out
 
     def _counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.spec.sides, 0)

@@ -173,6 +173,23 @@ class ExerciseSpec:
         keys = ["primary", "side", *(m.series_key for m in self.metrics), *self.smoothing_keys]
         return tuple(dict.fromkeys(keys))
 
+    def not_measurable(self, view: str | None) -> dict[str, str]:
+        """Metric key -> why it is not reported from ``view`` and where to put the camera instead."""
+        if view is None:
+            return {}
+        out = {}
+        for m in (self.primary, *self.metrics):
+            if not m.views:
+                out[m.key] = f"{m.label} is not reported: no camera view measured it reliably in our tests."
+            elif view not in m.views:
+                where = [v for v in self.views if v.name in m.views]
+                where.sort(key=lambda v: v.name not in self.recommended_views)
+                advice = where[0].advice if where else ""
+                out[m.key] = f"{m.label} cannot be measured from the {view} view. {advice}".strip()
+                if m is self.primary:  # holds are timed on the primary angle
+                    out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
+        return out
+
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):
             if m.key == key:
