@@ -5,7 +5,8 @@ A file is a loop over ``Analyzer.update`` followed by ``finish``; the webcam cal
 and view (views.py) -> per-exercise series (exercises/) -> smoothing (filters.py) -> start
 posture and rep state machine (reps.py) -> one rep's timing, metrics, faults and score
 (rep_analysis.py, scoring.py) -> the session's verdict (verdict.py) and summary (summary.py)
--> result (result.py). This module streams frames through them and chooses the live cue.
+-> result (result.py); live cues and the hold timer (live_cues.py). This module streams
+frames through them.
 
 Live mode uses the One-Euro filter, and the reps analysed online are final. File mode
 (``live=False``) shows the same live states while streaming (counting reps online, for the
@@ -25,6 +26,7 @@ from formcheck.analysis.codes import CueCode, LiveStatus, Phase, View
 from formcheck.analysis.exercises import get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
 from formcheck.analysis.filters import OneEuroFilter, zero_phase_smooth
+from formcheck.analysis.live_cues import LiveCues
 from formcheck.analysis.rep_analysis import RestTracker, Series, analyse_rep, locate_rep, measurable
 from formcheck.analysis.reps import RawRep, RepCounter
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
@@ -35,7 +37,6 @@ from formcheck.pose_types import PoseFrame
 
 VISIBILITY_MIN = 0.5  # MediaPipe's own default for "this landmark is visible"
 READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
-CUE_PERSIST_S = 0.3  # a form fault must last this long before it is shown (no flicker)
 # The exercise's floor contacts (hands, knees, feet, shoulders) must lie within this RMS distance
 # of one plane; rendered contacts sit 3.5-7.5 cm above the floor (0-2 cm RMS), MediaPipe's world
 # landmarks add a few cm. Further apart, the body is not in the exercise's position.
@@ -84,9 +85,7 @@ class Analyzer:
         self._rest = RestTracker(self.keys)
         self._reps: list[RepResult] = []  # live mode: the online reps are the result
         self._sides: list[str] = []  # the working side of each online rep (the live counts)
-        self._fault_since: dict[str, float] = {}
-        self._hold_good_s = 0.0
-        self._last_t: float | None = None
+        self._cues = LiveCues(self.spec)
         self._crowded_frames = 0  # frames in which the model saw more than one person
         self._last_end_index = 0
 
@@ -309,37 +308,7 @@ class Analyzer:
         for m in self.spec.metrics:
             values[m.key] = m.live(now, rest) if self._measurable(m.key, view) else None
         phase = self._counter.state
-        # Live form cues: a fault present for CUE_PERSIST_S while moving.
-        cue: str | None = None
-        code: str | None = None
-        if self._counter.moving:
-            for f in self.spec.faults:
-                if f.frame_reading is None or not self._measurable(f.metric, view):
-                    continue
-                r = f.frame_reading(now, rest)
-                if r is not None and r.magnitude > f.threshold:
-                    since = self._fault_since.setdefault(f.code, t)
-                    if cue is None and t - since >= CUE_PERSIST_S:
-                        cue, code = f.cue_text(r), f.code
-                else:
-                    self._fault_since.pop(f.code, None)
-        else:
-            self._fault_since.clear()
-        # Hold timer: time at the top, only while no posture fault is shown.
-        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
-        self._last_t = t
-        if phase == Phase.HOLD:
-            posture_bad = code is not None and self.spec.fault(code).posture
-            if not posture_bad:
-                self._hold_good_s += dt
-        elif phase in (Phase.REST, Phase.UP, Phase.SETUP):
-            self._hold_good_s = 0.0
-        status = LiveStatus.OK if ready or phase != Phase.SETUP else LiveStatus.SETUP
-        if cue is None and status == LiveStatus.SETUP and posture_cue:
-            cue, code = posture_cue, CueCode.POSITION
-        if cue is None and view is not None and view not in self.spec.recommended_views and not self._counter.moving:
-            advice = self.spec.view(self.spec.recommended_views[0]).advice
-            cue, code = f"For the best numbers: {advice[0].lower() + advice[1:]}", CueCode.CAMERA
+        status, cue, code = self._cues.step(t, now, rest, phase, view, ready, posture_cue)
         return LiveState(
             t=t,
             status=status,
@@ -347,7 +316,7 @@ class Analyzer:
             reps=self._counts(),
             side=self._sides[-1] if self._sides else None,
             # NaN where this view cannot time holds (as in the result): shown as a dash.
-            hold_s=round(self._hold_good_s, 2) if self._measurable(self.spec.primary.key, view) else float("nan"),
+            hold_s=round(self._cues.hold_good_s, 2) if self._measurable(self.spec.primary.key, view) else float("nan"),
             values=values,
             primary_key=self.spec.primary.key,
             cue=cue,
@@ -357,8 +326,7 @@ class Analyzer:
         )
 
     def _state(self, t: float, status: LiveStatus, view: View | None, cue: str, code: CueCode) -> LiveState:
-        self._hold_good_s = 0.0
-        self._last_t = t
+        self._cues.lost(t)
         return LiveState(
             t=t,
             status=status,
