@@ -31,17 +31,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from formcheck.analysis import analyze_frames, get_exercise  # noqa: E402
+from formcheck.analysis.exercises import EXERCISES as REGISTERED  # noqa: E402
 from formcheck.analysis.exercises.common import SHORT_HOLD_S  # noqa: E402
+from formcheck.analysis.exercises.fire_hydrant import TOP_TARGET_DEG as HYDRANT_TARGET_DEG  # noqa: E402
 from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, ClipTruth, SynthSpec  # noqa: E402
+from formcheck.synth import EXERCISES as RENDERED  # noqa: E402
 
-# The view each case is recommended in (the bridge's frontal-plane faults need the feet end).
-RECOMMENDED = {
-    "bridge": {"pelvic_drop": "feet", "knees_in": "feet", None: "side"},
-    "clamshell": {None: "front"},
-    "fire_hydrant": {None: "back"},
-}
-# Flag lines for the derived ROM faults, from the exercise specs (target - flag shortfall).
-SMALL_ROM = {"bridge": ("hips_low", 0.45), "clamshell": ("small_opening", 0.45), "fire_hydrant": ("small_lift", 0.4)}
+# Every registered exercise the renderer can draw, in registry order (the seeded suite follows it).
+BENCH_EXERCISES = tuple(name for name in REGISTERED if name in RENDERED)
+# The view each case is filmed in: the exercise's first recommended view, except faults whose
+# metric another recommended view sees (the bridge's frontal-plane faults need the feet end).
+FAULT_VIEWS = {"bridge": {"pelvic_drop": "feet", "knees_in": "feet"}}
+# Fire hydrant: the renderer has no small_lift switch; a small range of motion instead.
+SMALL_LIFT_ROM = 0.4
+
+
+def case_view(ex: str, label: str) -> str:
+    return FAULT_VIEWS.get(ex, {}).get(label, get_exercise(ex).recommended_views[0])
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,15 @@ class Case:
 def suite(seed: int = 0, quick: bool = False) -> list[Case]:
     rng = np.random.default_rng(seed)
     cases: list[Case] = []
-    for ex in ("bridge", "clamshell", "fire_hydrant"):
+    for ex in BENCH_EXERCISES:
         variants: list[tuple[str, dict]] = [("clean", {})]
         variants += [(code, {"faults": {code: mag}}) for code, mag in DEFAULT_FAULT_MAGNITUDES[ex].items()]
         variants.append(("short_hold", {"hold_s": 0.25}))
         if ex == "fire_hydrant":  # the renderer has no small_lift switch: a small range of motion
-            variants.append(("small_lift", {"rom": SMALL_ROM[ex][1]}))
+            variants.append(("small_lift", {"rom": SMALL_LIFT_ROM}))
         for side in ("left", "right"):
             for label, kw in variants:
-                rec = RECOMMENDED[ex].get(label, RECOMMENDED[ex][None])
+                rec = case_view(ex, label)
                 for view in (rec, "oblique"):
                     s = int(rng.integers(0, 1_000_000))
                     reps = int(rng.integers(3, 6))
@@ -83,7 +89,7 @@ def suite(seed: int = 0, quick: bool = False) -> list[Case]:
     # Interleave the exercises so that a partial run already covers all three.
     cases = [
         c
-        for group in zip(*(_by_ex(cases, ex) for ex in ("bridge", "clamshell", "fire_hydrant")), strict=False)
+        for group in zip(*(_by_ex(cases, ex) for ex in BENCH_EXERCISES), strict=False)
         for c in group
     ] + [c for c in cases if c not in _interleavable(cases)]
     if quick:
@@ -100,8 +106,8 @@ def _by_ex(cases: list[Case], ex: str) -> list[Case]:
 
 
 def _interleavable(cases: list[Case]) -> list[Case]:
-    n = min(len(_by_ex(cases, ex)) for ex in ("bridge", "clamshell", "fire_hydrant"))
-    return [c for ex in ("bridge", "clamshell", "fire_hydrant") for c in _by_ex(cases, ex)[:n]]
+    n = min(len(_by_ex(cases, ex)) for ex in BENCH_EXERCISES)
+    return [c for ex in BENCH_EXERCISES for c in _by_ex(cases, ex)[:n]]
 
 
 def _prepare(args: tuple[Case, str]) -> str:
@@ -131,7 +137,7 @@ def truth_faults(ex: str, rep_truth, spec: SynthSpec) -> set[str]:
         codes.add("short_hold")
     if ex == "fire_hydrant":
         f = get_exercise(ex).fault("small_lift")
-        target = 50.0  # fire_hydrant.TOP_TARGET_DEG
+        target = HYDRANT_TARGET_DEG
         if target - rep_truth.peak_angle_deg > f.threshold:
             codes.add("small_lift")
     return codes

@@ -13,7 +13,6 @@ import json
 import os
 import sqlite3
 import stat
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,31 +116,23 @@ class SessionRow:
         return store.result(self.id)
 
 
-def _median(values: list[float]) -> float | None:
-    values = sorted(values)
-    if not values:
-        return None
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def _summarise(result: dict[str, Any]) -> dict[str, Any]:
-    """The columns a therapist sorts and charts by, derived from an analysis result dict."""
-    reps = result.get("reps", [])
-    counts = Counter(r.get("side", "both") for r in reps)
-    faults = Counter(f["code"] for r in reps for f in r.get("faults", []))
+    """The columns a therapist sorts and charts by: read from the result's own summary (the
+    numbers the report showed), never recomputed here."""
+    from formcheck.analysis.summary import SessionSummary
+
+    summary = SessionSummary.from_dict(result["summary"])
+    common = summary.most_common_fault
     return {
-        "reps_left": counts.get("left", 0),
-        "reps_right": counts.get("right", 0),
-        "reps_both": counts.get("both", 0),
-        "mean_score": _mean([r["score"] for r in reps if r.get("score") is not None]),
-        "mean_hold_s": _mean([r["hold_s"] for r in reps if r.get("hold_s") is not None]),
-        "median_peak_deg": _median([r["peak_angle_deg"] for r in reps if r.get("peak_angle_deg") is not None]),
-        "top_fault": faults.most_common(1)[0][0] if faults else None,
+        "reps_left": summary.reps.get("left", 0),
+        "reps_right": summary.reps.get("right", 0),
+        "reps_both": summary.reps.get("both", 0),
+        "mean_score": summary.mean_score,
+        "mean_hold_s": summary.hold.mean_s,
+        # The column keeps its old name (renaming it needs a migration); it holds the summary's
+        # mean peak, the number the report shows as "Peak angle".
+        "median_peak_deg": summary.range_of_motion.peak_mean_deg,
+        "top_fault": common.code if common else None,
     }
 
 

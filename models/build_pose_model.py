@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "pose_landmarker_full.task"
 
 # (file inside the wheel, name inside the bundle, normalisation mean, std)
-# Detector expects input in [-1, 1]; landmarker expects [0, 1] (DESIGN.md section 2).
+# Detector expects input in [-1, 1]; landmarker expects [0, 1] (docs/design.md §2).
 MODELS = [
     ("modules/pose_detection/pose_detection.tflite", "pose_detector.tflite", 127.5, 127.5),
     ("modules/pose_landmark/pose_landmark_full.tflite", "pose_landmarks_detector.tflite", 0.0, 255.0),

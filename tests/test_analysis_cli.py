@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,6 @@ from formcheck.cli import main
 from formcheck.pose_types import PoseFrame
 from formcheck.synth import SynthSpec, simulate
 from formcheck.track import Track
-
-warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
 def _track(tmp_path: Path, frames: list[PoseFrame], name: str) -> Path:

@@ -7,7 +7,6 @@ pose stage or the analysis shows up in CI; the full suite is the benchmark itsel
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from formcheck.synth import SynthSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import accuracy  # noqa: E402
-
-warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 CASES = [
     accuracy.Case("t-bridge-side-clean", SynthSpec(exercise="bridge", view="side", reps=2, hold_s=1.5, seed=11)),

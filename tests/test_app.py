@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from formcheck.history import HistoryStore
 from formcheck.prescription import Prescription
+from tests.made_results import made_result
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_videos" / "bridge_clean_side.mp4"
@@ -97,32 +98,10 @@ def test_a_clip_with_no_reps_cannot_be_saved(app):
 
 
 def _saved_history(tmp_path) -> None:
-    result = {
-        "schema": "formcheck.analysis",
-        "exercise": "clamshell",
-        "status": "ok",
-        "source": "week1.mp4",
-        "primary_metric": "opening_deg",
-        "summary": {"mean_score": 80.0},
-        "reps": [
-            {
-                "index": i,
-                "side": "left",
-                "start_s": i * 4.0,
-                "top_s": i * 4 + 1.0,
-                "hold_end_s": i * 4 + 2.0,
-                "end_s": i * 4 + 3.0,
-                "hold_s": 1.0,
-                "peak_angle_deg": 35.0,
-                "score": 80,
-                "faults": [{"code": "short_hold", "magnitude": 0.5}] if i == 0 else [],
-            }
-            for i in range(4)
-        ],
-    }
+    week1 = made_result("clamshell", [("left", 80, 1.0, ["short_hold"])] + [("left", 80, 1.0, [])] * 3)
     with HistoryStore() as store:
-        store.add_session("Cleo", result)
-        store.add_session("Cleo", {**result, "source": "week2.mp4"})
+        store.add_session("Cleo", {**week1, "source": "week1.mp4"})
+        store.add_session("Cleo", {**week1, "source": "week2.mp4"})
         store.set_prescription("Cleo", Prescription("clamshell", sets=2, reps=10, hold_s=2.0, target_rom_deg=40))
 
 

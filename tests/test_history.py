@@ -14,27 +14,7 @@ from formcheck.analysis import get_exercise
 from formcheck.cli import main
 from formcheck.history import SCHEMA_VERSION, AlreadySaved, HistoryError, HistoryStore, NotScorable
 from formcheck.prescription import Prescription
-
-
-def _result(exercise: str, reps: list[tuple[str, float, float, list[str]]]) -> dict:
-    """A result dict shaped like SessionResult.to_dict(): (side, score, hold, fault codes) per rep."""
-    return {
-        "schema": "formcheck.analysis",
-        "exercise": exercise,
-        "status": "ok",
-        "source": "clip.mp4",
-        "reps": [
-            {
-                "index": i,
-                "side": side,
-                "score": score,
-                "hold_s": hold,
-                "peak_angle_deg": 150 + i,
-                "faults": [{"code": c, "magnitude": 10.0} for c in faults],
-            }
-            for i, (side, score, hold, faults) in enumerate(reps)
-        ],
-    }
+from tests.made_results import made_result as _result
 
 
 def test_sessions_persist_and_summarise(tmp_path):
@@ -65,7 +45,7 @@ def test_sessions_persist_and_summarise(tmp_path):
         assert first.reps == {"left": 2, "right": 1, "both": 0}
         assert first.mean_score == pytest.approx(70.0)
         assert first.mean_hold_s == pytest.approx(1.5)
-        assert first.median_peak_deg == pytest.approx(151.0)
+        assert first.median_peak_deg == pytest.approx(151.0)  # the report's peak: the mean of 150, 151, 152
         assert first.top_fault == "pelvis_rollback"
         assert second.top_fault is None and second.mean_score == pytest.approx(92.5)
         assert store.result(first.id)["reps"][1]["faults"][1]["code"] == "feet_apart"

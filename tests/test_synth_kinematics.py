@@ -150,7 +150,7 @@ def test_landmarks_in_frame_for_every_view():
 
 def test_clamshell_knee_moves_smoothly_from_rest():
     """The top knee starts each rep from where it rested (no jump), and the opening grows from
-    a near-parallel rest (DESIGN.md §3: 0-5°) without first dipping."""
+    a near-parallel rest (docs/design.md §3: 0-5°) without first dipping."""
     truth = simulate(SynthSpec(exercise="clamshell", reps=2, hold_s=0.5, fps=30))
     knee = truth.landmarks_3d()[:, 25]  # the left (top) knee
     steps_cm = np.linalg.norm(np.diff(knee, axis=0), axis=1) * 100

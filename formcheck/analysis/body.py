@@ -3,7 +3,7 @@
 Every exercise metric is computed from a ``Body``. Roles such as "the top leg" or "the working
 leg" are decided from geometry, never from MediaPipe's left/right labels alone, because the
 model swaps the leg labels in about half the frames of a lying or side-view figure
-(DESIGN.md §4). The body's axes (head-ward, front-ward, patient's left) come from the torso
+(docs/design.md §4). The body's axes (head-ward, front-ward, patient's left) come from the torso
 and from the exercise's known orientation to the floor, which makes them label-free.
 """
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from formcheck.analysis.codes import CueCode, LiveStatus, Phase
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
 from formcheck.annotate import draw_skeleton
 from formcheck.landmarks import side_landmark
@@ -60,7 +61,7 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
     h, w = out.shape[:2]
     s = max(0.4, h / 720)
     # Key angle at its joint.
-    angle = state.angles.get(state.primary_key)
+    angle = state.values.get(state.primary_key)
     joint = _key_joint(pose, state.side)
     if joint is not None:
         cv2.circle(out, joint, int(14 * s), WARN, max(2, int(2 * s)), cv2.LINE_AA)
@@ -103,23 +104,23 @@ def timeline(result: SessionResult, states: list[LiveState], cue_after_rep_s: fl
             if r.end_s <= t:
                 counts[r.side] = counts.get(r.side, 0) + 1
                 side = r.side
-                if t - r.end_s <= cue_after_rep_s and r.faults and code not in ("no_person", "visibility"):
+                if t - r.end_s <= cue_after_rep_s and r.faults and code not in (CueCode.NO_PERSON, CueCode.VISIBILITY):
                     cue, code = r.faults[0].cue, r.faults[0].code
             elif r.start_s <= t:
                 side = r.side
                 if t < r.top_s:
-                    phase = "up"
+                    phase = Phase.UP
                 elif t <= r.hold_end_s:
-                    phase = "hold"
+                    phase = Phase.HOLD
                     hold = _hold_so_far(r, t)
                 else:
-                    phase = "down"
-        if st.status in ("no_person", "not_visible"):
+                    phase = Phase.DOWN
+        if st.status in (LiveStatus.NO_PERSON, LiveStatus.NOT_VISIBLE):
             phase = st.phase
-        elif st.phase in ("up", "hold", "down") and phase == st.phase:
+        elif Phase(st.phase).moving and phase == st.phase:
             pass
-        elif not any(r.start_s <= t < r.end_s for r in reps) and st.status == "ok":
-            phase = "rest"
+        elif not any(r.start_s <= t < r.end_s for r in reps) and st.status == LiveStatus.OK:
+            phase = Phase.REST
         out.append(replace(st, reps=counts, phase=phase, hold_s=round(hold, 1), side=side, cue=cue, cue_code=code))
     return out
 

@@ -3,7 +3,7 @@
 Online, a rep is a rise of the primary angle away from the rest baseline and back. Two
 thresholds give hysteresis (a rep starts above ``start_deg`` and ends only below the lower
 ``end_deg``), and a rep must last ``min_move_s`` and rise ``min_rom_deg`` to count, so an angle
-jittering around one threshold cannot make phantom reps (DESIGN.md §4). Nothing is counted
+jittering around one threshold cannot make phantom reps (docs/design.md §4). Nothing is counted
 until the engine says the patient is in the start posture (``ready``).
 
 When a rep ends, its timing is measured on the stored samples. Each ramp (up, down) is
@@ -20,6 +20,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+
+from formcheck.analysis.codes import Phase
 
 RISE_10_90_FRACTION = 0.6
 NOT_READY_REST_S = 1.0
@@ -72,7 +74,7 @@ class RepCounter:
 
     def __init__(self, thresholds: RepThresholds) -> None:
         self.th = thresholds
-        self.state = "setup"  # setup | rest | up | hold | down
+        self.state: Phase = Phase.SETUP
         self.baseline: float | None = None
         self.peak = -np.inf
         self.index = -1
@@ -89,7 +91,7 @@ class RepCounter:
     # -- live read-outs ------------------------------------------------------------------------
     @property
     def moving(self) -> bool:
-        return self.state in ("up", "hold", "down")
+        return self.state.moving
 
     def in_rest_band(self, angle: float) -> bool:
         """True when the angle is back at the rest level, not on the tail of the last lowering
@@ -105,9 +107,9 @@ class RepCounter:
                 self._to_rest(t, None)
             return None
         self._recent.append((i, angle))
-        if self.state == "setup":
+        if self.state == Phase.SETUP:
             if ready:
-                self.state = "rest"
+                self.state = Phase.REST
                 self.baseline = angle
                 self._rest_samples.clear()
                 self._rest_since = t
@@ -119,13 +121,13 @@ class RepCounter:
             # gets longer, because a lift itself can upset the posture read-outs briefly.
             limit = NOT_READY_MOVING_S if self.moving else NOT_READY_REST_S
             if t - self._not_ready_since > limit:
-                self.state = "setup"
+                self.state: Phase = Phase.SETUP
                 self._hold_since = None
                 return None
         else:
             self._not_ready_since = None
         assert self.baseline is not None
-        if self.state == "rest":
+        if self.state == Phase.REST:
             # The rest level follows samples inside the rest band only, so a slow lift (a 2 s
             # clamshell) does not drag the baseline up with it and hide its own start.
             if angle < self.baseline + self.th.end_deg:
@@ -136,7 +138,7 @@ class RepCounter:
                 self.baseline = float(np.median([a for _, a in self._rest_samples]))
             rested = self._rest_since is None or t - self._rest_since >= self.th.min_rest_s
             if angle > self.baseline + self.th.start_deg and rested and ready:
-                self.state = "up"
+                self.state = Phase.UP
                 self._start_index = self._rise_start(i)
                 self._start_t = t
                 self.peak = angle
@@ -148,11 +150,11 @@ class RepCounter:
         rom = self.peak - self.baseline
         band = max(2.0, self.th.top_fraction * rom)
         if angle >= self.peak - band and rom >= self.th.min_rom_deg:
-            if self.state == "up":
-                self.state = "hold"
+            if self.state == Phase.UP:
+                self.state = Phase.HOLD
                 self._hold_since = t
-        elif self.state == "hold":
-            self.state = "down"
+        elif self.state == Phase.HOLD:
+            self.state = Phase.DOWN
             self._hold_since = None
         # A rep ends once the angle is back near rest: below the fixed end threshold, or 65 % of
         # the way down from this rep's peak, whichever is higher. The model's rest level wanders
@@ -174,7 +176,7 @@ class RepCounter:
         return rep
 
     def _to_rest(self, t: float, angle: float | None) -> None:
-        self.state = "rest"
+        self.state = Phase.REST
         self._hold_since = None
         self._below = None
         self._rest_since = t

@@ -11,8 +11,14 @@ import io
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from formcheck.analysis.codes import LiveStatus, Phase, Status, View
+
+if TYPE_CHECKING:
+    from formcheck.analysis.summary import SessionSummary
 
 from formcheck.output_files import write_text_atomic
 
@@ -22,6 +28,8 @@ SCHEMA_VERSION = 1
 
 def _clean(value: Any) -> Any:
     """NaN/inf -> None, rounded floats, recursively; keeps the JSON strict and readable."""
+    if isinstance(value, StrEnum):
+        return str(value)  # the plain string: the JSON never sees an enum
     if isinstance(value, float):
         return None if not math.isfinite(value) else round(value, 3)
     if isinstance(value, dict):
@@ -36,17 +44,24 @@ class LiveState:
     """What to show now, for one frame (the webcam's and the annotated video's view of the analysis)."""
 
     t: float
-    status: str  # "no_person" | "not_visible" | "setup" | "ok"
-    phase: str  # "setup" | "rest" | "up" | "hold" | "down"
+    status: LiveStatus
+    phase: Phase
     reps: dict[str, int]  # per side: {"left": n, "right": n} or {"both": n}
     side: str | None  # working side of the current or last rep
     hold_s: float  # the hold timer: seconds at the top in good posture, this rep (NaN: view cannot time it)
-    angles: dict[str, float | None]  # metric key -> value, None = not measurable here
+    # Metric key -> its value now, in the metric's unit (deg or cm), the same quantity the rep
+    # reports under that key; None = not measurable from this view (or not computable now).
+    values: dict[str, float | None]
     primary_key: str
     cue: str | None  # the one message to show now (camera, position or form)
-    cue_code: str | None  # fault code, or "camera" / "visibility" / "position" / "no_person"
-    view: str | None
+    cue_code: str | None  # the exercise's fault code, or a CueCode (camera, visibility, position, ...)
+    view: View | None
     in_position: bool
+
+    @property
+    def angles(self) -> dict[str, float | None]:
+        """Old name of ``values`` (they hold centimetres too); kept for callers not yet moved."""
+        return self.values
 
 
 @dataclass(frozen=True)
@@ -85,9 +100,9 @@ class RepResult:
 @dataclass
 class SessionResult:
     exercise: str
-    status: str  # "ok" | "no_person" | "wrong_exercise" | "not_visible" | "wrong_view" | "no_reps"
+    status: Status
     message: str | None  # plain words when status != "ok"
-    view: str | None
+    view: View | None
     view_azimuth_deg: float | None
     recommended_views: list[str]
     not_measurable: dict[str, str]  # metric key -> camera advice
@@ -96,7 +111,7 @@ class SessionResult:
     frames: int
     detected_frames: int
     reps: list[RepResult]
-    summary: dict[str, Any]
+    summary: SessionSummary
     primary_key: str
     metric_units: dict[str, str] = field(default_factory=dict)
     source: str = ""
@@ -104,7 +119,7 @@ class SessionResult:
 
     @property
     def rep_counts(self) -> dict[str, int]:
-        return dict(self.summary.get("reps", {}))
+        return dict(self.summary.reps)
 
     def to_dict(self) -> dict[str, Any]:
         return _clean(
@@ -129,7 +144,7 @@ class SessionResult:
                 "primary_metric": self.primary_key,
                 "units": self.metric_units,
                 "reps": [r.to_dict() for r in self.reps],
-                "summary": self.summary,
+                "summary": self.summary.to_dict(),
             }
         )
 

@@ -4,7 +4,7 @@ The view is the camera's azimuth around the body, measured in the body's own axe
 does not depend on the camera's height or tilt. Each exercise names its views as azimuth
 centres (e.g. the bridge's "side" is 90°, its "feet" end is 0°) and says, per metric, in
 which views the number is valid. A metric outside its views is reported as not measurable,
-with advice on where to put the camera (DESIGN.md §3: a number is only as good as its view).
+with advice on where to put the camera (docs/design.md §3: a number is only as good as its view).
 """
 
 from __future__ import annotations
@@ -15,15 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.body import CAMERA_DIRECTION, Axes
+from formcheck.analysis.codes import View
 
 
 @dataclass(frozen=True)
 class ViewSpec:
     """A named camera placement: its azimuth centre(s) in degrees and how to set it up."""
 
-    name: str
+    name: View  # given as a plain string or a View; stored as a View
     azimuths_deg: tuple[float, ...]
     advice: str  # how to place the camera for this view, in plain words
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", View(self.name))
 
 
 def camera_azimuth(axes: Axes, reference: str) -> float:
@@ -42,7 +46,7 @@ def _ang_dist(a: float, b: float) -> float:
     return abs((a - b + 180.0) % 360.0 - 180.0)
 
 
-def classify(azimuth_deg: float, views: tuple[ViewSpec, ...]) -> str:
+def classify(azimuth_deg: float, views: tuple[ViewSpec, ...]) -> View:
     """The view whose azimuth centre is nearest."""
     best = min((min(_ang_dist(azimuth_deg, c) for c in v.azimuths_deg), v.name) for v in views)
     return best[1]
@@ -57,7 +61,7 @@ class ViewTracker:
         self.window_s = window_s
         self._history: deque[tuple[float, float, float]] = deque()  # (t, cos, sin)
 
-    def update(self, t: float, axes: Axes | None) -> tuple[str | None, float | None]:
+    def update(self, t: float, axes: Axes | None) -> tuple[View | None, float | None]:
         if axes is not None and np.all(np.isfinite(axes.left)):
             a = np.radians(camera_azimuth(axes, self.reference))
             self._history.append((t, float(np.cos(a)), float(np.sin(a))))
@@ -71,7 +75,7 @@ class ViewTracker:
         return classify(az, self.views), az
 
 
-def clip_view(azimuths_deg: np.ndarray, views: tuple[ViewSpec, ...]) -> tuple[str | None, float | None]:
+def clip_view(azimuths_deg: np.ndarray, views: tuple[ViewSpec, ...]) -> tuple[View | None, float | None]:
     """The view of a whole clip: circular mean of the per-frame azimuths."""
     a = np.radians(np.asarray(azimuths_deg, float))
     a = a[np.isfinite(a)]

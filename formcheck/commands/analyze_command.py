@@ -16,8 +16,6 @@ from formcheck.clip_analysis import analyze_clip
 from formcheck.errors import UserError
 from formcheck.output_files import check_outputs
 
-FAILED = ("no_person", "not_visible", "wrong_exercise", "wrong_view")
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("analyze", help="count reps, time holds and check the form of one exercise")
@@ -46,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         result.to_csv(args.csv)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if result.status in FAILED:
+    if result.status.unreadable:
         raise UserError(result.message or "Could not analyse this clip.")
     print(report(result))
     for opt in ("json", "csv", "annotated"):
@@ -58,30 +56,30 @@ def run(args: argparse.Namespace) -> int:
 def report(result: SessionResult) -> str:
     """Plain-text summary for the terminal."""
     s = result.summary
-    lines = [f"{result.exercise}: {', '.join(f'{k} {v}' for k, v in s['reps'].items())} reps"]
+    lines = [f"{result.exercise}: {', '.join(f'{k} {v}' for k, v in s.reps.items())} reps"]
     if result.view:
         lines.append(f"camera view: {result.view} (recommended: {', '.join(result.recommended_views)})")
     for _key, advice in result.not_measurable.items():
         lines.append(f"  not measurable: {advice}")
     if result.message:
         lines.append(result.message)
-    hold = s["hold"]
-    if hold["mean_s"] is not None:
+    hold = s.hold
+    if hold.mean_s is not None:
         lines.append(
-            f"hold: mean {hold['mean_s']:.1f} s (min {hold['min_s']:.1f}, max {hold['max_s']:.1f}); "
-            f"{hold['reps_meeting_target']} reps held {s['prescription']['hold_s']:g} s or more"
+            f"hold: mean {hold.mean_s:.1f} s (min {hold.min_s:.1f}, max {hold.max_s:.1f}); "
+            f"{hold.reps_meeting_target} reps held {s.prescription.hold_s:g} s or more"
         )
-    rom = s["range_of_motion"]
-    if rom["peak_mean_deg"] is not None:
+    rom = s.range_of_motion
+    if rom.peak_mean_deg is not None:
         lines.append(
-            f"{result.primary_key}: top {rom['peak_mean_deg']:.0f}° on average "
-            f"({rom['peak_min_deg']:.0f}-{rom['peak_max_deg']:.0f}°), rest {rom['rest_mean_deg']:.0f}°"
+            f"{result.primary_key}: top {rom.peak_mean_deg:.0f}° on average "
+            f"({rom.peak_min_deg:.0f}-{rom.peak_max_deg:.0f}°), rest {rom.rest_mean_deg:.0f}°"
         )
-    if s["most_common_fault"]:
-        f = s["most_common_fault"]
-        lines.append(f"most common fault: {f['code']} in {f['reps']} reps — {f['cue']}")
-    if s["mean_score"] is not None:
-        lines.append(f"mean score: {s['mean_score']:.0f}/100")
+    if s.most_common_fault:
+        f = s.most_common_fault
+        lines.append(f"most common fault: {f.code} in {f.reps} reps — {f.cue}")
+    if s.mean_score is not None:
+        lines.append(f"mean score: {s.mean_score:.0f}/100")
     lines.append(
         f"{'rep':>3} {'side':5} {'start':>6} {'hold':>5} {'peak':>6} {'up':>4} {'down':>4} {'score':>5}  faults"
     )

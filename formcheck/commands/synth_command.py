@@ -9,17 +9,13 @@ from formcheck.errors import UserError
 from formcheck.output_files import check_outputs
 from formcheck.synth.spec import VIEWS
 
-EXERCISE_ALIASES = {
-    "bridge": "bridge",
-    "bridges": "bridge",
-    "glute_bridge": "bridge",
-    "clamshell": "clamshell",
-    "clamshells": "clamshell",
-    "clam": "clamshell",
-    "fire_hydrant": "fire_hydrant",
-    "fire_hydrants": "fire_hydrant",
-    "hydrant": "fire_hydrant",
-}
+
+def _renderable() -> list[str]:
+    """The registered exercises the renderer can draw (names and aliases come from the registry)."""
+    from formcheck.analysis.exercises import EXERCISES
+    from formcheck.synth.spec import EXERCISES as RENDERED
+
+    return [name for name in EXERCISES if name in RENDERED]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "(per-frame landmarks, phases and angles; per-rep times, peaks and faults)."
         ),
     )
-    p.add_argument("exercise", help="bridge, clamshell or fire_hydrant")
+    p.add_argument("exercise", help=", ".join(_renderable()) + " (or an alias such as clam)")
     p.add_argument("--out", "-o", type=Path, help="output .mp4 (default: <exercise>.mp4)")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--hold", type=float, default=2.0, help="seconds held at the top of each rep")
@@ -100,11 +96,13 @@ def _faults(items: list[str], exercise: str) -> dict[str, float]:
 
 
 def build_spec(args: argparse.Namespace):
+    from formcheck.analysis.exercises import find_exercise
     from formcheck.synth.spec import RECOMMENDED_VIEWS, SynthSpec
 
-    exercise = EXERCISE_ALIASES.get(args.exercise.strip().lower().replace("-", "_").replace(" ", "_"))
-    if exercise is None:
-        raise UserError(f"unknown exercise {args.exercise!r}; choose bridge, clamshell or fire_hydrant")
+    found = find_exercise(args.exercise)
+    exercise = found.name if found is not None else None
+    if exercise not in _renderable():
+        raise UserError(f"unknown exercise {args.exercise!r}; choose {', '.join(_renderable())}")
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:

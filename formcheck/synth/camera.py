@@ -1,7 +1,10 @@
 """Pinhole camera, and where each named view puts it relative to the patient's body.
 
 Views are defined per exercise relative to the body at rest, in words a patient would use
-when propping up a phone (all cameras are level with or above the floor, aimed at the body):
+when propping up a phone (all cameras are level with or above the floor, aimed at the body).
+These are the renderer's placement names, not the analyzer's view names: the bridge's
+``front`` below is classified ``side`` by the analyzer, for example (docs/design.md, "View
+names", has the whole table):
 
 bridge (lying on the back)
   side     beside the patient, on the ``side`` side, at right angles to the body, lens 0.45 m up

@@ -1,4 +1,4 @@
-"""Truth metrics computed from 3D landmarks, exactly as agreed with the analyzer (DESIGN.md section 3).
+"""Truth metrics computed from 3D landmarks, exactly as agreed with the analyzer (docs/design.md §3).
 
 All take (33, 3) world landmarks (metres, Z up) and, where the metric is relative to the
 start posture, the landmarks of the clip's first (rest) frame. ``side`` is the working side.

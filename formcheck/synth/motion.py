@@ -14,8 +14,6 @@ import numpy as np
 
 from formcheck.synth.spec import DEFAULT_MOVE_S, SynthSpec
 
-PHASES = ("rest", "up", "hold", "down")
-
 
 @dataclass(frozen=True)
 class RepPlan:

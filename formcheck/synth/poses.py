@@ -29,7 +29,7 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = UP
 
-# Clean top values of the primary angle at rom 1.0 (DESIGN.md section 3).
+# Clean top values of the primary angle at rom 1.0 (docs/design.md §3).
 BRIDGE_REST_DEG = 127.0
 BRIDGE_TOP_DEG = 174.0
 CLAMSHELL_TOP_DEG = 40.0
@@ -251,7 +251,7 @@ def pose_clamshell(body: Body, progress: float, rep: RepPlan | None) -> Skeleton
         return float(np.degrees(np.arccos(np.clip(np.dot(top_thigh, bottom_thigh), -1.0, 1.0))))
 
     # The knee turns about the hip-ankle axis. It rests where the thighs are most nearly
-    # parallel (DESIGN.md §3: 0-5° at rest), so the opening grows steadily with the turn; from a
+    # parallel (docs/design.md §3: 0-5° at rest), so the opening grows steadily with the turn; from a
     # converging rest it would first shrink and then grow, a dip no clinician calls opening.
     grid = np.radians(np.arange(0.0, 60.0, 0.5))
     parallel = float(grid[int(np.argmin([opening(b) for b in grid]))])

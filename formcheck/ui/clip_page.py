@@ -117,7 +117,7 @@ def _printable(outcome: ClipOutcome, patient: str, prescription: Prescription) -
     chart = angle_over_time(
         result,
         [s.t for s in states],
-        [s.angles.get(result["primary_metric"]) for s in states],
+        [s.values.get(result["primary_metric"]) for s in states],
         prescription.target_rom_deg,
         width=PRINT_WIDTH,
     )

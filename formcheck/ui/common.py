@@ -1,4 +1,7 @@
-"""Pieces every page shares: the exercise picker and how to place the camera."""
+"""Pieces every page shares: the exercise picker and how to place the camera.
+
+Labels, how-tos, sidedness and prescriptions come from the exercise registry.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from formcheck.analysis import get_exercise
+from formcheck.analysis import EXERCISES, get_exercise
+from formcheck.analysis.exercises import exercise_label
 from formcheck.errors import UserError
 from formcheck.history import HistoryStore
 from formcheck.prescription import Prescription, default_prescription
-
-EXERCISE_LABELS = {"bridge": "Glute bridge", "clamshell": "Clamshell", "fire_hydrant": "Fire hydrant"}
-
-CAMERA_HOWTO = {
-    "bridge": "Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
-    "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
-    "clamshell": "Lie on your side facing the camera. Put the phone about 1.5 m in front of you, raised to "
-    "about 1.4 m (a shelf or a tripod) and tilted down, so your shoulders, hips, knees and feet are all in "
-    "the picture.",
-    "fire_hydrant": "Get on hands and knees with your back to the camera. Put the phone on the floor "
-    "about 2 m behind you, at hip height, so your hips, knees and feet are all in the picture.",
-}
-
 
 # Characters that Markdown (and Streamlit's extensions to it) give a meaning to.
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")
@@ -41,7 +32,11 @@ class ExerciseChoice:
 
     @property
     def label(self) -> str:
-        return EXERCISE_LABELS[self.exercise]
+        return exercise_label(self.exercise)
+
+    @property
+    def camera_howto(self) -> str:
+        return get_exercise(self.exercise).camera_howto
 
 
 def patient_prescription(patient: str, exercise: str) -> Prescription:
@@ -59,14 +54,11 @@ def patient_prescription(patient: str, exercise: str) -> Prescription:
 def exercise_picker() -> ExerciseChoice:
     """On the main page, before any upload: on a phone the sidebar is folded away and never seen."""
     exercise = st.radio(
-        "Which exercise?",
-        list(EXERCISE_LABELS),
-        format_func=EXERCISE_LABELS.get,
-        key="exercise",
-        index=0,
-        horizontal=True,
+        "Which exercise?", list(EXERCISES), format_func=exercise_label, key="exercise", index=0, horizontal=True
     )
-    unilateral = get_exercise(exercise).unilateral
+    spec = get_exercise(exercise)
+    one_sided = [e.display_label.lower() + "s" for e in EXERCISES.values() if e.unilateral]
+    both = [e.display_label.lower() + "s" for e in EXERCISES.values() if e.bilateral]
     left, right = st.columns(2)
     with left:
         side = st.radio(
@@ -75,8 +67,9 @@ def exercise_picker() -> ExerciseChoice:
             format_func=lambda s: {"auto": "Detect it", "left": "Left", "right": "Right"}[s],
             key="side",
             horizontal=True,
-            help="The leg that moves. Bridges use both legs.",
-            disabled=not unilateral,
+            help=f"For {' and '.join(one_sided)}, the leg that moves."
+            + (f" {' and '.join(both).capitalize()} use both legs." if both else ""),
+            disabled=spec.bilateral,
         )
     with right:
         patient = st.text_input(
@@ -84,5 +77,5 @@ def exercise_picker() -> ExerciseChoice:
             key="patient",
             help="Compares the set with this patient's prescription, and names the history entry when saved.",
         )
-    st.info(f"**Where to put the camera:** {CAMERA_HOWTO[exercise]}", icon=":material/photo_camera:")
-    return ExerciseChoice(exercise, side if unilateral else "auto", patient.strip())
+    st.info(f"**Where to put the camera:** {spec.camera_howto}", icon=":material/photo_camera:")
+    return ExerciseChoice(exercise, "auto" if spec.bilateral else side, patient.strip())

@@ -10,12 +10,13 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from formcheck.analysis import get_exercise
+from formcheck.analysis import EXERCISES, get_exercise
+from formcheck.analysis.exercises import exercise_label
 from formcheck.history import HistoryError, HistoryStore, SessionRow
 from formcheck.prescription import SIDES, Prescription
 from formcheck.report_html import PRINT_WIDTH, history_report, session_report
 from formcheck.ui.charts import ProgressPoint, progress_charts, progress_frame
-from formcheck.ui.common import EXERCISE_LABELS, plain
+from formcheck.ui.common import plain
 from formcheck.ui.report import show_result_dict
 from formcheck.ui.tables import rep_table, round_for_people
 
@@ -49,17 +50,17 @@ def _render(store: HistoryStore) -> None:
     left, right = st.columns(2)
     patient = left.selectbox("Patient", patients, key="history_patient")
     rows = store.sessions(patient)
-    done = [e for e in EXERCISE_LABELS if any(r.exercise == e for r in rows)]
+    done = [e for e in EXERCISES if any(r.exercise == e for r in rows)]
     exercise = right.selectbox(
         "Exercise",
-        done + [e for e in EXERCISE_LABELS if e not in done],
-        format_func=EXERCISE_LABELS.get,
+        done + [e for e in EXERCISES if e not in done],
+        format_func=exercise_label,
         key="history_exercise",
     )
     prescription = _prescription_form(store, patient, exercise)
     sessions = [r for r in rows if r.exercise == exercise]
     if not sessions:
-        st.info(f"No {EXERCISE_LABELS[exercise].lower()} sessions saved for {plain(patient)} yet.")
+        st.info(f"No {exercise_label(exercise).lower()} sessions saved for {plain(patient)} yet.")
         return
     _progress(store, patient, exercise, prescription, sessions)
     _session_detail(store, patient, prescription, sessions)
@@ -222,6 +223,6 @@ def _session_detail(store: HistoryStore, patient: str, prescription: Prescriptio
 def _history_csv(rows: list[SessionRow]) -> str:
     buffer = io.StringIO()
     table = _sessions_table(rows)
-    table.insert(1, "Exercise", [EXERCISE_LABELS.get(r.exercise, r.exercise) for r in rows])
+    table.insert(1, "Exercise", [exercise_label(r.exercise) for r in rows])
     table.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()

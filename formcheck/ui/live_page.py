@@ -17,7 +17,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from formcheck.analysis import Analyzer, LiveState
 from formcheck.analysis.overlay import draw_state
 from formcheck.live import LiveCoach
-from formcheck.ui.common import CAMERA_HOWTO, ExerciseChoice, patient_prescription
+from formcheck.ui.common import ExerciseChoice, patient_prescription
 from formcheck.ui.report import show_result
 from formcheck.ui.result_actions import result_downloads, save, save_form
 
@@ -33,7 +33,7 @@ def _coach(choice: ExerciseChoice) -> LiveCoach[LiveState]:
 
 
 def render(choice: ExerciseChoice) -> None:
-    st.markdown(f"**Set up:** {CAMERA_HOWTO[choice.exercise]} Then press **Start** and get into position.")
+    st.markdown(f"**Set up:** {choice.camera_howto} Then press **Start** and get into position.")
     if not st.toggle("Use my webcam", key="use_webcam", help="The video is analysed on this computer only."):
         return
     coach = _coach(choice)

@@ -46,7 +46,7 @@ def show_result_dict(result: dict, prescription: Prescription, states: list[Live
         st.caption(f"Not measured: {advice}")
     if states:
         times = [s.t for s in states]
-        angles = [s.angles.get(result["primary_metric"]) for s in states]
+        angles = [s.values.get(result["primary_metric"]) for s in states]
         chart = angle_over_time(result, times, angles, prescription.target_rom_deg)
         st.altair_chart(chart, width="stretch")
         st.caption("Blue bands: the reps I counted; darker: the hold at the top.")

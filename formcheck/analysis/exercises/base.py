@@ -20,15 +20,44 @@ Metrics = dict[str, float]  # one frame's numbers; NaN = could not be computed
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A number the analyzer reports, and the camera views in which it is valid."""
+    """A number the analyzer reports, and the camera views in which it is valid.
+
+    One name per quantity: ``key`` names the number in the rep, the live state and the
+    exports, in ``unit``. ``series`` is the per-frame series ``measure`` returns that it is
+    read from (default: ``key``). The rep's value and the live value are the same quantity:
+    by default both are the series itself (the median over the top of the rep, and the
+    frame's value); a metric that is, say, a change from rest carries both functions
+    (see ``common.change_metric``).
+    """
 
     key: str
     label: str
     unit: str  # "deg" or "cm"
     views: frozenset[str]
     meaning: str = ""  # plain words for docs and the report
-    # The rep's value of this metric; default: the median over the top of the rep.
+    # The rep's value of this metric; default: the median of the series over the top of the rep.
     rep_value: Callable[[RepWindow], float | None] | None = None
+    # This frame's value from (now, rest), in ``unit``; default: the series' value now.
+    frame_value: Callable[[Metrics, Metrics], float | None] | None = None
+    series: str = ""  # the per-frame series it is read from; "" = the key itself
+
+    @property
+    def series_key(self) -> str:
+        return self.series or self.key
+
+    def of_rep(self, w: RepWindow) -> float | None:
+        """The rep's value (None when it cannot be computed)."""
+        if self.rep_value is not None:
+            return self.rep_value(w)
+        v = w.at_top(self.series_key)
+        return float(np.median(v)) if v.size else None
+
+    def live(self, now: Metrics, rest: Metrics) -> float | None:
+        """The value to show for one frame (None when it cannot be computed)."""
+        if self.frame_value is not None:
+            return self.frame_value(now, rest)
+        v = now.get(self.series_key, float("nan"))
+        return float(v) if np.isfinite(v) else None
 
 
 @dataclass(frozen=True)
@@ -89,8 +118,15 @@ class FaultSpec:
 
 @dataclass(frozen=True)
 class ExerciseSpec:
+    """Everything about one exercise, for the engine and for every place that names it.
+
+    The registry (``exercises/__init__.py``) holds one per exercise; the UI, the CLI, history,
+    the renderer's CLI and the benchmarks read names, labels, how-tos, sidedness and the
+    prescription from here rather than keeping their own lists.
+    """
+
     name: str
-    title: str  # "glute bridge"
+    title: str  # "glute bridge": in sentences
     required_joints: tuple[str, ...]  # visibility gate: at least one side of each must be seen
     anterior: Callable[[Body, np.ndarray, np.ndarray], np.ndarray]  # (body, cranial, up): the front
     floor_points: Callable[[Body], np.ndarray]  # (k, 3) world points resting on the floor
@@ -108,10 +144,51 @@ class ExerciseSpec:
     unilateral: bool
     hold_target_s: float  # prescription: seconds to hold at the top
     reps_target: int  # prescription: reps per side (or in total for a bilateral exercise)
+    label: str = ""  # "Glute bridge": in menus and tables ("" = the title, capitalised)
+    camera_howto: str = ""  # how to set up the phone for this exercise, in the patient's words
+    aliases: tuple[str, ...] = ()  # other names the CLI accepts ("clam", "glute_bridge")
     smoothing_keys: tuple[str, ...] = field(default=())  # extra per-frame series kept (posture)
     # Report the primary angle as the change from the rep's rest level (the start position is
     # the anatomical zero, e.g. the fire hydrant's thigh hanging straight down).
     primary_from_rest: bool = False
+
+    @property
+    def display_label(self) -> str:
+        return self.label or self.title[:1].upper() + self.title[1:]
+
+    @property
+    def bilateral(self) -> bool:
+        """Both legs work together (reps are counted once, side "both")."""
+        return not self.unilateral
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """The sides reps are counted on: ("left", "right"), or ("both",) for a bilateral exercise."""
+        return ("left", "right") if self.unilateral else ("both",)
+
+    @property
+    def series_keys(self) -> tuple[str, ...]:
+        """Every per-frame series the engine keeps: "primary", "side", the metrics' series and
+        the extra (posture) ones, each once."""
+        keys = ["primary", "side", *(m.series_key for m in self.metrics), *self.smoothing_keys]
+        return tuple(dict.fromkeys(keys))
+
+    def not_measurable(self, view: str | None) -> dict[str, str]:
+        """Metric key -> why it is not reported from ``view`` and where to put the camera instead."""
+        if view is None:
+            return {}
+        out = {}
+        for m in (self.primary, *self.metrics):
+            if not m.views:
+                out[m.key] = f"{m.label} is not reported: no camera view measured it reliably in our tests."
+            elif view not in m.views:
+                where = [v for v in self.views if v.name in m.views]
+                where.sort(key=lambda v: v.name not in self.recommended_views)
+                advice = where[0].advice if where else ""
+                out[m.key] = f"{m.label} cannot be measured from the {view} view. {advice}".strip()
+                if m is self.primary:  # holds are timed on the primary angle
+                    out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
+        return out
 
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):

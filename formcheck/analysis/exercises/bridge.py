@@ -1,7 +1,7 @@
 """Glute bridge: supine, knees bent, feet hip-width; lift the hips to a straight shoulder-hip-knee line.
 
 Seed article: "lift your hips up toward the ceiling ... your torso and legs should form a
-bridge between your feet and upper back. Hold this bridge for a few seconds". DESIGN.md §3:
+bridge between your feet and upper back. Hold this bridge for a few seconds". docs/design.md §3:
 hip extension ~125° at rest to 170-180° at the top; pelvis level (hip line tilt > ~5-10° is a
 fault); knees neither collapsing in nor splaying; a hold at the top.
 """
@@ -15,8 +15,9 @@ from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, 
 from formcheck.analysis.exercises.common import (
     HIP_WIDTH_CM,
     POSTURE_KEYS,
+    change_metric,
     floor_ok,
-    frame_change,
+    metric_fault,
     out_of_range,
     posture_metrics,
     rom_fault,
@@ -36,7 +37,7 @@ VIEWS = (
 )
 
 # Hip extension is a sagittal-plane angle: it projects true in a side view and acceptably in
-# the oblique one (3D landmarks); from the feet it lies along the camera axis (DESIGN.md §3).
+# the oblique one (3D landmarks); from the feet it lies along the camera axis (docs/design.md §3).
 HIP_VIEWS = frozenset({"side", "oblique"})
 # Pelvic drop happens in the frontal plane, which only the feet/head end (and partly the
 # oblique view) can see. But through MediaPipe on renders it did not come through: from the
@@ -44,7 +45,6 @@ HIP_VIEWS = frozenset({"side", "oblique"})
 # drop wandered +-6° in clean reps. The metric is computed (and tested on exact landmarks) but
 # not reported until a view proves reliable.
 DROP_VIEWS: frozenset[str] = frozenset()
-DROP_VIEWS_GEOMETRIC = frozenset({"feet", "head", "oblique"})  # where the geometry is valid
 # Knees in: the 2D distance between the knees as a multiple of the 2D distance between the
 # hips. Both are lateral distances at about the same depth, so the ratio does not depend on the
 # camera distance and (to first order) not on the view angle. Through MediaPipe on renders
@@ -52,7 +52,7 @@ DROP_VIEWS_GEOMETRIC = frozenset({"feet", "head", "oblique"})  # where the geome
 # the oblique view, clean or hips-low reps at most 2.5 cm. From the side the knees overlap.
 KNEE_VIEWS = frozenset({"feet", "oblique"})
 
-TOP_TARGET_DEG = 175.0  # DESIGN.md §3: a straight line from shoulders to knees, 170-180°
+TOP_TARGET_DEG = 175.0  # docs/design.md §3: a straight line from shoulders to knees, 170-180°
 
 
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
@@ -128,27 +128,31 @@ def _drop_rep(w: RepWindow) -> Reading | None:
     return None if d is None else Reading(abs(d), "right" if d > 0 else "left")
 
 
-def _knees_in(w: RepWindow) -> float | None:
-    """cm each knee moved towards the midline since rest (+ = in, - = splaying out)."""
-    d = top_change(w, "knee_separation_ratio")
-    return None if d is None else -d * HIP_WIDTH_CM / 2.0
-
-
-def _knees_rep(w: RepWindow) -> Reading | None:
-    v = _knees_in(w)
-    return None if v is None else Reading(v)
-
-
-def _knees_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d = frame_change(m, rest, "knee_separation_ratio")
-    return None if d is None else Reading(-d * HIP_WIDTH_CM / 2.0)
+PELVIC_DROP = change_metric(
+    "pelvic_drop_deg",
+    "Pelvic drop",
+    "deg",
+    DROP_VIEWS,
+    "Tilt of the line between the hips at the top, from level; + = your right hip is lower.",
+)
+# Knees in, in cm each knee moved towards the midline since rest (+ = in, - = splaying out):
+# the knee/hip spacing ratio's change times half the assumed hip width.
+KNEES_IN = change_metric(
+    "knees_in_cm",
+    "Knees in",
+    "cm",
+    KNEE_VIEWS,
+    "How far each knee moved towards the midline between rest and the top (- = outwards).",
+    series="knee_separation_ratio",
+    scale=-HIP_WIDTH_CM / 2.0,
+)
 
 
 FAULTS: tuple[FaultSpec, ...] = (
     FaultSpec(
         code="pelvic_drop",
         metric="pelvic_drop_deg",
-        # DESIGN.md §3: a hip line tilting more than ~5-10° is a fault. 6° sits at the strict end
+        # docs/design.md §3: a hip line tilting more than ~5-10° is a fault. 6° sits at the strict end
         # of that range; MediaPipe's frontal-plane noise after smoothing measured on renders
         # stays under ~3° (benchmarks/accuracy.py), so a level pelvis does not trip it.
         threshold=6.0,
@@ -164,7 +168,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         "hips_low",
         target_deg=TOP_TARGET_DEG,
         # Flag a top more than 18° short of a straight line (peak < 157°): beyond the 4-7° error
-        # of markerless sagittal hip angles (DESIGN.md §3) plus the ~5° low reading of the
+        # of markerless sagittal hip angles (docs/design.md §3) plus the ~5° low reading of the
         # oblique view on renders, so a straight bridge is not flagged from either view.
         flag_short_deg=18.0,
         severe_short_deg=30.0,
@@ -172,9 +176,9 @@ FAULTS: tuple[FaultSpec, ...] = (
         cue="Lift your hips higher, until your shoulders, hips and knees make a straight line.",
         metric="hip_extension_deg",
     ),
-    FaultSpec(
-        code="knees_in",
-        metric="knees_in_cm",
+    metric_fault(
+        KNEES_IN,
+        "knees_in",
         # Knees should stay over the feet. 3 cm per knee is about a quarter of a knee's width,
         # visible to a therapist. Measured through MediaPipe on renders (benchmarks/accuracy.py):
         # clean and hips-low reps read at most 2.5 cm, an 8 cm knees-in at least 3.5 cm (the feet
@@ -182,11 +186,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         threshold=3.0,
         severe=10.0,
         penalty=20.0,
-        unit="cm",
         cue="Keep your knees apart, in line with your feet: they are falling inwards.",
-        rep_reading=_knees_rep,
-        frame_reading=_knees_frame,
-        posture=True,
     ),
     short_hold_fault("Pause at the top: hold the bridge for a few seconds before lowering.", "hip_extension_deg"),
 )
@@ -194,6 +194,10 @@ FAULTS: tuple[FaultSpec, ...] = (
 BRIDGE = ExerciseSpec(
     name="bridge",
     title="glute bridge",
+    label="Glute bridge",
+    camera_howto="Lie on your back side-on to the camera. Put the phone on the floor about 2–3 m away, "
+    "at hip height, so your shoulders, hips, knees and feet are all in the picture.",
+    aliases=("glute_bridge",),
     required_joints=("shoulder", "hip", "knee"),
     anterior=anterior_up,
     floor_points=floor_points,
@@ -209,24 +213,7 @@ BRIDGE = ExerciseSpec(
         "Angle at the hip between the shoulder and the knee: about 125° lying down, 170-180° "
         "when shoulders, hips and knees make a straight line.",
     ),
-    metrics=(
-        MetricSpec(
-            "pelvic_drop_deg",
-            "Pelvic drop",
-            "deg",
-            DROP_VIEWS,
-            "Tilt of the line between the hips at the top, from level; + = your right hip is lower.",
-            rep_value=lambda w: top_change(w, "pelvic_drop_deg"),
-        ),
-        MetricSpec(
-            "knees_in_cm",
-            "Knees in",
-            "cm",
-            KNEE_VIEWS,
-            "How far each knee moved towards the midline between rest and the top (- = outwards).",
-            rep_value=_knees_in,
-        ),
-    ),
+    metrics=(PELVIC_DROP, KNEES_IN),
     measure=measure,
     start_posture=start_posture,
     not_this_exercise="This doesn't look like a glute bridge: I never saw you lying on your back with your knees bent.",
@@ -242,5 +229,5 @@ BRIDGE = ExerciseSpec(
     unilateral=False,
     hold_target_s=3.0,  # "hold this bridge for a few seconds"
     reps_target=15,  # "a few sets of 15 repetitions"
-    smoothing_keys=("knee_separation_ratio", *POSTURE_KEYS),
+    smoothing_keys=POSTURE_KEYS,
 )

@@ -2,7 +2,7 @@
 
 Seed article: "Keep your feet in place while you elevate your top knee. Try to raise it as
 high as possible without shifting your pelvis. Hold this position for a moment or two."
-DESIGN.md §3: opening 0-5° at rest to 35-45°; faults: pelvis rolling back, feet apart,
+docs/design.md §3: opening 0-5° at rest to 35-45°; faults: pelvis rolling back, feet apart,
 too little opening, rushing.
 """
 
@@ -11,17 +11,17 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.body import SIDES, WORLD_UP, Axes, Body
-from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
+from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec
 from formcheck.analysis.exercises.common import (
     HIP_WIDTH_CM,
     POSTURE_KEYS,
+    change_metric,
     floor_ok,
-    frame_change,
+    metric_fault,
     out_of_range,
     posture_metrics,
     rom_fault,
     short_hold_fault,
-    top_change,
 )
 from formcheck.analysis.geometry import angle_between, reject, unit
 from formcheck.analysis.reps import RepThresholds
@@ -42,7 +42,7 @@ VIEWS = (
 
 TOP_TARGET_DEG = 40.0
 THIGH_PER_TRUNK = 0.84
-# Opening at rest, knees together: DESIGN.md §3 gives 0-5° (the renderer rests at 3°).
+# Opening at rest, knees together: docs/design.md §3 gives 0-5° (the renderer rests at 3°).
 REST_DEG = 3.0
 
 
@@ -128,53 +128,46 @@ def start_posture(m: Metrics) -> str | None:
     return None
 
 
-def _rollback(w: RepWindow) -> float | None:
-    return top_change(w, "pelvis_roll_deg")
+# The metrics are defined once here; each fault reads its metric (the rep's value, and live
+# the frame's), so the reported number and the fault's magnitude cannot drift apart.
+# The opening and the feet are reported from the front only. From the oblique view the 3D
+# opening read 10-30° high and the feet 5-10 cm apart in clean reps (benchmarks/accuracy.py).
+FRONT = frozenset({"front"})
 
-
-def _roll_rep(w: RepWindow) -> Reading | None:
-    v = _rollback(w)
-    return None if v is None else Reading(v)
-
-
-def _roll_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d = frame_change(m, rest, "pelvis_roll_deg")
-    return None if d is None else Reading(d)
-
-
-def _feet(w: RepWindow) -> float | None:
-    return top_change(w, "feet_separation_cm")
-
-
-def _feet_rep(w: RepWindow) -> Reading | None:
-    v = _feet(w)
-    return None if v is None else Reading(v)
-
-
-def _feet_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d = frame_change(m, rest, "feet_separation_cm")
-    return None if d is None else Reading(d)
-
+PELVIS_ROLLBACK = change_metric(
+    "pelvis_rollback_deg",
+    "Pelvis roll-back",
+    "deg",
+    # Not reported: through MediaPipe on renders the 3D pelvis roll followed the knee
+    # (12° of "roll" in clean reps) and missed a true 20° roll, from the front and the
+    # oblique view alike; a 2D front view cannot see a backward roll at all.
+    frozenset(),
+    "How far the pelvis rolled backwards about the body's long axis since rest (+ = top hip back).",
+    series="pelvis_roll_deg",
+)
+FEET_APART = change_metric(
+    "feet_separation_cm",
+    "Feet apart",
+    "cm",
+    FRONT,
+    "How far the feet moved apart since rest (they should stay together).",
+)
 
 FAULTS: tuple[FaultSpec, ...] = (
-    FaultSpec(
-        code="pelvis_rollback",
-        metric="pelvis_rollback_deg",
+    metric_fault(
+        PELVIS_ROLLBACK,
+        "pelvis_rollback",
         # "Without shifting your pelvis" (seed). A roll of 10° moves the top hip ~3 cm backward,
         # what a therapist's hand on the pelvis notices; smaller rolls are within the 3D
         # landmark noise measured on renders (benchmarks/accuracy.py).
         threshold=10.0,
         severe=25.0,
         penalty=30.0,
-        unit="deg",
         cue="Keep your pelvis still: your top hip is rolling backwards.",
-        rep_reading=_roll_rep,
-        frame_reading=_roll_frame,
-        posture=True,
     ),
-    FaultSpec(
-        code="feet_apart",
-        metric="feet_separation_cm",
+    metric_fault(
+        FEET_APART,
+        "feet_apart",
         # "Keep your feet in place" (seed): the feet stay touching. 8 cm beyond the rest gap is a
         # clear lift of the top foot. Measured through MediaPipe on renders from the front: reps
         # without the fault read up to 6 cm (the model's top ankle follows the opening knee a
@@ -182,18 +175,14 @@ FAULTS: tuple[FaultSpec, ...] = (
         threshold=8.0,
         severe=15.0,
         penalty=20.0,
-        unit="cm",
         cue="Keep your feet together: your top foot is lifting.",
-        rep_reading=_feet_rep,
-        frame_reading=_feet_frame,
-        posture=True,
     ),
     rom_fault(
         "small_opening",
         target_deg=TOP_TARGET_DEG,
         # Judged by the rise from the rep's own rest (REST_DEG + rise): through MediaPipe the
         # rest opening reads ~5° high and a small opening ~10° high, while the rise is kept.
-        # Flag a top more than 12° short of 40° (< 28°): below the 35-45° norm (DESIGN.md §3) by
+        # Flag a top more than 12° short of 40° (< 28°): below the 35-45° norm (docs/design.md §3) by
         # more than the method's error. Measured through MediaPipe on renders: clean reps read
         # 0-11° short (left and right sides differ), renderer "small_opening" reps 10-22° short;
         # 12° keeps clean reps clear (a false cue nags a patient who is doing it right) at the
@@ -208,13 +197,14 @@ FAULTS: tuple[FaultSpec, ...] = (
     short_hold_fault("Hold the top for a moment before lowering your knee.", "opening_deg"),
 )
 
-# The opening and the feet are reported from the front only. From the oblique view the 3D
-# opening read 10-30° high and the feet 5-10 cm apart in clean reps (benchmarks/accuracy.py).
-FRONT = frozenset({"front"})
-
 CLAMSHELL = ExerciseSpec(
     name="clamshell",
     title="clamshell",
+    label="Clamshell",
+    camera_howto="Lie on your side facing the camera. Put the phone about 1.5 m in front of you, raised to "
+    "about 1.4 m (a shelf or a tripod) and tilted down, so your shoulders, hips, knees and feet are all in "
+    "the picture.",
+    aliases=("clam",),
     required_joints=("shoulder", "hip", "knee", "ankle"),
     anterior=anterior_from_bottom_thigh,
     floor_points=floor_points,
@@ -229,27 +219,7 @@ CLAMSHELL = ExerciseSpec(
         FRONT,
         "Angle between the two thighs: about 0-5° with the knees together, 35-45° fully open.",
     ),
-    metrics=(
-        MetricSpec(
-            "pelvis_rollback_deg",
-            "Pelvis roll-back",
-            "deg",
-            # Not reported: through MediaPipe on renders the 3D pelvis roll followed the knee
-            # (12° of "roll" in clean reps) and missed a true 20° roll, from the front and the
-            # oblique view alike; a 2D front view cannot see a backward roll at all.
-            frozenset(),
-            "How far the pelvis rolled backwards about the body's long axis since rest (+ = top hip back).",
-            rep_value=_rollback,
-        ),
-        MetricSpec(
-            "feet_separation_cm",
-            "Feet apart",
-            "cm",
-            FRONT,
-            "How far the feet moved apart since rest (they should stay together).",
-            rep_value=_feet,
-        ),
-    ),
+    metrics=(PELVIS_ROLLBACK, FEET_APART),
     measure=measure,
     start_posture=start_posture,
     not_this_exercise="This doesn't look like a clamshell: I never saw you lying on your side with your knees bent.",
@@ -266,5 +236,5 @@ CLAMSHELL = ExerciseSpec(
     unilateral=True,
     hold_target_s=1.5,  # "hold this position for a moment or two"
     reps_target=15,  # "15 to 20 times on each side"
-    smoothing_keys=("pelvis_roll_deg", *POSTURE_KEYS),
+    smoothing_keys=POSTURE_KEYS,
 )

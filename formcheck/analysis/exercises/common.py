@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from formcheck.analysis.body import SIDES, Axes, Body
-from formcheck.analysis.exercises.base import FaultSpec, Metrics, Reading, RepWindow
+from formcheck.analysis.exercises.base import FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.geometry import angle_at, unit
 
 # "No pause at the top": below 0.7 s the patient has not held the position at all.
@@ -142,3 +144,68 @@ def top_change(w: RepWindow, key: str) -> float | None:
     if v is None or not np.isfinite(r):
         return None
     return v - r
+
+
+def change_metric(
+    key: str, label: str, unit: str, views: frozenset[str], meaning: str, series: str = "", scale: float = 1.0
+) -> MetricSpec:
+    """A metric that is the change of a per-frame series since rest, times ``scale`` (to turn a
+    ratio into the metric's unit): at the top of a rep (median) and live (this frame)."""
+    name = series or key
+
+    def rep_value(w: RepWindow) -> float | None:
+        d = top_change(w, name)
+        return None if d is None else d * scale
+
+    def frame_value(now: Metrics, rest: Metrics) -> float | None:
+        d = frame_change(now, rest, name)
+        return None if d is None else d * scale
+
+    return MetricSpec(key, label, unit, views, meaning, rep_value=rep_value, frame_value=frame_value, series=series)
+
+
+def side_of(m: Metrics) -> str:
+    """The working side named by one frame's "side" series (+ = the patient's left)."""
+    return "left" if m.get("side", 0.0) > 0 else "right"
+
+
+def metric_fault(
+    metric: MetricSpec,
+    code: str,
+    threshold: float,
+    severe: float,
+    penalty: float,
+    cue: str,
+    *,
+    posture: bool = True,
+    names_side: bool = False,
+    live_when: Callable[[Metrics], bool] | None = None,
+) -> FaultSpec:
+    """A fault whose magnitude is the metric itself: the rep's value, and live the frame's.
+
+    ``names_side``: the reading names the working side (the rep's, or live the frame's).
+    ``live_when``: live, judge only frames where this holds (e.g. once the leg is out).
+    """
+
+    def rep_reading(w: RepWindow) -> Reading | None:
+        v = metric.of_rep(w)
+        return None if v is None else Reading(v, w.side if names_side else None)
+
+    def frame_reading(now: Metrics, rest: Metrics) -> Reading | None:
+        v = metric.live(now, rest)
+        if v is None or (live_when is not None and not live_when(now)):
+            return None
+        return Reading(v, side_of(now) if names_side else None)
+
+    return FaultSpec(
+        code=code,
+        metric=metric.key,
+        threshold=threshold,
+        severe=severe,
+        penalty=penalty,
+        unit=metric.unit,
+        cue=cue,
+        rep_reading=rep_reading,
+        frame_reading=frame_reading,
+        posture=posture,
+    )

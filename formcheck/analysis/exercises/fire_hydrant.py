@@ -2,7 +2,7 @@
 
 Seed article: "hands directly below your shoulders, and your knees bent at a 90-degree angle.
 Engage your core and try to keep it steady while you lift one leg out to the side. Keep your
-raised knee bent ... without twisting out of shape." DESIGN.md §3: abduction 0° -> 45-60°+;
+raised knee bent ... without twisting out of shape." docs/design.md §3: abduction 0° -> 45-60°+;
 faults: trunk shifting away from the working leg, pelvis tilting/hiking, knee straightening.
 """
 
@@ -14,14 +14,16 @@ from formcheck.analysis.body import SIDES, Axes, Body, anterior_down, plane_norm
 from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.exercises.common import (
     POSTURE_KEYS,
+    change_metric,
     floor_ok,
     frame_change,
+    metric_fault,
     out_of_range,
     posture_metrics,
     rom_fault,
     short_hold_fault,
+    side_of,
     top_change,
-    top_median,
 )
 from formcheck.analysis.geometry import angle_at
 from formcheck.analysis.reps import RepThresholds
@@ -34,23 +36,20 @@ VIEWS = (
     ViewSpec("front", (180.0,), "Put the camera in front of your head."),
 )
 
-TOP_TARGET_DEG = 50.0  # DESIGN.md §3: 45-60°+ of abduction
+TOP_TARGET_DEG = 50.0  # docs/design.md §3: 45-60°+ of abduction
 SHOULDER_WIDTH_CM = 36.0  # adult biacromial breadth (anthropometric tables: 35-41 cm men, 32-36 women)
 
 
-def _abduction(body: Body, axes: Axes, side: str, use_2d: bool) -> float:
-    """Thigh angle out to the side from straight down, in the plane across the body (degrees)."""
-    if use_2d:
-        # Back view: the plane across the body faces the camera, so the image angle is true.
-        hip, knee = body.j2(side, "hip"), body.j2(side, "knee")
-        other = body.j2("right" if side == "left" else "left", "hip")
-        out = 1.0 if hip[0] > other[0] else -1.0
-        d = knee - hip
-        return float(np.degrees(np.arctan2(out * d[0], d[1])))
-    thigh = body.j3(side, "knee") - body.j3(side, "hip")
-    out_dir = body.j3(side, "hip") - body.mid3("hip")
-    out = 1.0 if float(np.dot(out_dir, axes.left)) > 0 else -1.0
-    return float(np.degrees(np.arctan2(out * np.dot(thigh, axes.left), np.dot(thigh, axes.anterior))))
+def _abduction(body: Body, side: str) -> float:
+    """Thigh angle out to the side from straight down, in the image (degrees).
+
+    Back view: the plane across the body faces the camera, so the image angle is true.
+    """
+    hip, knee = body.j2(side, "hip"), body.j2(side, "knee")
+    other = body.j2("right" if side == "left" else "left", "hip")
+    out = 1.0 if hip[0] > other[0] else -1.0
+    d = knee - hip
+    return float(np.degrees(np.arctan2(out * d[0], d[1])))
 
 
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
@@ -62,19 +61,13 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # views the 2D signal still counts reps and times holds (it follows the lift: correlation
     # 0.98 with the truth from the oblique view, where the 3D one reached 0.6-0.9), but the
     # angle is not reported there.
-    use_2d = True
-    abd = {s: _abduction(body, axes, s, use_2d) for s in SIDES}
+    abd = {s: _abduction(body, s) for s in SIDES}
     work = max(abd, key=abd.get)  # the leg that is out: label-free
     support = "right" if work == "left" else "left"
     side = 1.0 if float(np.dot(body.j3(work, "hip") - body.mid3("hip"), axes.left)) > 0 else -1.0
-    if use_2d:
-        # Hip line tilt in the image; + = the working hip is higher (smaller image y).
-        hw, hs = body.j2(work, "hip"), body.j2(support, "hip")
-        tilt = float(np.degrees(np.arctan2(hs[1] - hw[1], abs(hw[0] - hs[0]) + 1e-9)))
-    else:
-        v = body.j3(work, "hip") - body.j3(support, "hip")
-        lat = float(np.dot(v, axes.left))
-        tilt = float(np.degrees(np.arctan2(-np.dot(v, axes.anterior), abs(lat) + 1e-9)))
+    # Hip line tilt in the image; + = the working hip is higher (smaller image y).
+    hw, hs = body.j2(work, "hip"), body.j2(support, "hip")
+    tilt = float(np.degrees(np.arctan2(hs[1] - hw[1], abs(hw[0] - hs[0]) + 1e-9)))
     # Trunk shift, in 2D: the shoulder midpoint's sideways offset from the supporting knee (it
     # stays planted), towards the supporting side, in shoulder widths scaled to cm (adult
     # biacromial width ~36 cm). Both offsets are foreshortened alike in an oblique view, so the
@@ -91,7 +84,6 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
         "pelvic_tilt_deg": tilt,
         "knee_angle_deg": knee,
         "trunk_toward_support_cm": trunk_cm,
-        "support_abduction_deg": abd[support],
         **posture_metrics(body, axes),
     }
 
@@ -125,43 +117,35 @@ def start_posture(m: Metrics) -> str | None:
     return None
 
 
-def _shift(w: RepWindow) -> float | None:
-    """cm the shoulders moved sideways away from the working leg since rest."""
-    return top_change(w, "trunk_toward_support_cm")
+def _leg_out(m: Metrics) -> bool:
+    """Live, the working hip is known only once the leg is out (at rest both thighs hang alike)."""
+    p = m.get("primary", np.nan)
+    return bool(np.isfinite(p) and p > 15)
 
 
-def _shift_rep(w: RepWindow) -> Reading | None:
-    v = _shift(w)
-    return None if v is None else Reading(v, w.side)
+TRUNK_SHIFT = change_metric(
+    "trunk_shift_cm",
+    "Trunk shift",
+    "cm",
+    # Back view only: from the oblique view the foreshortened shoulder width made the ratio
+    # blow up on renders.
+    frozenset({"back"}),
+    "How far the shoulders moved sideways away from the working leg since rest.",
+    series="trunk_toward_support_cm",
+)
 
 
-def _shift_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d, s = frame_change(m, rest, "trunk_toward_support_cm"), m.get("side")
-    if d is None or not (np.isfinite(m.get("primary", np.nan)) and m["primary"] > 15):
-        return None
-    return Reading(d, "left" if (s or 0.0) > 0 else "right")
-
-
-def _tilt(w: RepWindow) -> float | None:
+PELVIC_TILT = MetricSpec(
+    "pelvic_tilt_deg",
+    "Pelvic tilt",
+    "deg",
+    # Not reported: through MediaPipe on renders the hip line tilted with a trunk shift
+    # (~12°) and hardly with a true 12° hip hike (~4°), so it could not tell them apart.
     # Absolute, not relative to rest: at rest the hips are level and "the working hip" is
     # not yet defined (both thighs hang straight down).
-    return top_median(w, "pelvic_tilt_deg")
-
-
-def _tilt_rep(w: RepWindow) -> Reading | None:
-    v = _tilt(w)
-    return None if v is None else Reading(v, w.side)
-
-
-def _tilt_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    v, p = m.get("pelvic_tilt_deg", np.nan), m.get("primary", np.nan)
-    # Only meaningful once the leg is out (the working hip is then known).
-    s = "left" if m.get("side", 0.0) > 0 else "right"
-    return Reading(v, s) if np.isfinite(v) and np.isfinite(p) and p > 15 else None
-
-
-def _knee(w: RepWindow) -> float | None:
-    return top_median(w, "knee_angle_deg")
+    frozenset(),
+    "Tilt of the hip line at the top; + = the working hip hikes up.",
+)
 
 
 def _knee_rep(w: RepWindow) -> Reading | None:
@@ -170,44 +154,39 @@ def _knee_rep(w: RepWindow) -> Reading | None:
 
 
 def _knee_frame(m: Metrics, rest: Metrics) -> Reading | None:
-    d, p = frame_change(m, rest, "knee_angle_deg"), m.get("primary", np.nan)
-    s = "left" if m.get("side", 0.0) > 0 else "right"
-    return Reading(d, s) if d is not None and np.isfinite(p) and p > 15 else None
+    d = frame_change(m, rest, "knee_angle_deg")
+    return Reading(d, side_of(m)) if d is not None and _leg_out(m) else None
 
 
 FAULTS: tuple[FaultSpec, ...] = (
-    FaultSpec(
-        code="trunk_shift",
-        metric="trunk_shift_cm",
+    metric_fault(
+        TRUNK_SHIFT,
+        "trunk_shift",
         # "Keep [the core] steady" (seed). 5 cm of shoulder travel away from the lifted leg is a
         # visible weight shift (a third of a shoulder width); clean reps move < 2 cm.
         threshold=5.0,
         severe=15.0,
         penalty=25.0,
-        unit="cm",
         cue="Keep your body still: you are leaning away from your {side} leg.",
-        rep_reading=_shift_rep,
-        frame_reading=_shift_frame,
-        posture=True,
+        names_side=True,
+        live_when=_leg_out,
     ),
-    FaultSpec(
-        code="pelvic_tilt",
-        metric="pelvic_tilt_deg",
-        # "Without twisting out of shape" (seed); DESIGN.md §3 uses ~5-10° of hip-line tilt as the
+    metric_fault(
+        PELVIC_TILT,
+        "pelvic_tilt",
+        # "Without twisting out of shape" (seed); docs/design.md §3 uses ~5-10° of hip-line tilt as the
         # fault line for the pelvis. 7° is inside that range, above the frontal-plane noise.
         threshold=7.0,
         severe=18.0,
         penalty=25.0,
-        unit="deg",
         cue="Keep your hips level: your {side} hip is hiking up.",
-        rep_reading=_tilt_rep,
-        frame_reading=_tilt_frame,
-        posture=True,
+        names_side=True,
+        live_when=_leg_out,
     ),
     FaultSpec(
         code="knee_extended",
         metric="knee_angle_deg",
-        # "Keep your raised knee bent" at ~90° (seed, DESIGN.md §3). Magnitude = degrees the knee
+        # "Keep your raised knee bent" at ~90° (seed, docs/design.md §3). Magnitude = degrees the knee
         # opened between rest (knee ~90° in the start position) and the top. Relative, because
         # MediaPipe's 3D knee angle of a shin pointing at the camera reads 10-20° high from
         # behind (renders), and drifts by up to 19° in reps without the fault (trunk shift);
@@ -225,7 +204,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         "small_lift",
         target_deg=TOP_TARGET_DEG,
         # Flag a lift more than 18° short of 50° (peak < 32°): clearly under the 45-60° norm
-        # beyond the markerless angle error (DESIGN.md §3).
+        # beyond the markerless angle error (docs/design.md §3).
         flag_short_deg=18.0,
         severe_short_deg=40.0,
         penalty=25.0,
@@ -240,6 +219,10 @@ BACKISH = frozenset({"back"})
 FIRE_HYDRANT = ExerciseSpec(
     name="fire_hydrant",
     title="fire hydrant",
+    label="Fire hydrant",
+    camera_howto="Get on hands and knees with your back to the camera. Put the phone on the floor "
+    "about 2 m behind you, at hip height, so your hips, knees and feet are all in the picture.",
+    aliases=("hydrant",),
     required_joints=("shoulder", "hip", "knee", "wrist"),
     anterior=anterior_down,
     floor_points=floor_points,
@@ -255,33 +238,14 @@ FIRE_HYDRANT = ExerciseSpec(
         "Angle of the working thigh out to the side from straight down: 0° at rest, 45-60° at the top.",
     ),
     metrics=(
-        MetricSpec(
-            "trunk_shift_cm",
-            "Trunk shift",
-            "cm",
-            # Back view only: from the oblique view the foreshortened shoulder width made the
-            # ratio blow up on renders.
-            frozenset({"back"}),
-            "How far the shoulders moved sideways away from the working leg since rest.",
-            rep_value=_shift,
-        ),
-        MetricSpec(
-            "pelvic_tilt_deg",
-            "Pelvic tilt",
-            "deg",
-            # Not reported: through MediaPipe on renders the hip line tilted with a trunk shift
-            # (~12°) and hardly with a true 12° hip hike (~4°), so it could not tell them apart.
-            frozenset(),
-            "Tilt of the hip line at the top; + = the working hip hikes up.",
-            rep_value=_tilt,
-        ),
+        TRUNK_SHIFT,
+        PELVIC_TILT,
         MetricSpec(
             "knee_angle_deg",
             "Knee angle",
             "deg",
             frozenset({"back"}),  # validated from behind only (benchmarks/accuracy.py)
             "Bend of the working knee (hip-knee-ankle) at the top; it should stay near 90°.",
-            rep_value=_knee,
         ),
     ),
     measure=measure,
@@ -300,6 +264,6 @@ FIRE_HYDRANT = ExerciseSpec(
     unilateral=True,
     hold_target_s=1.0,
     reps_target=10,  # "several repetitions on each side"
-    smoothing_keys=("trunk_toward_support_cm", "support_abduction_deg", *POSTURE_KEYS),
+    smoothing_keys=POSTURE_KEYS,
     primary_from_rest=True,
 )
