@@ -73,6 +73,9 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
                 time.sleep(1)
             page.screenshot(path=str(tmp_path / "live.png"))
             assert count >= reps_per_loop, f"counted {count} reps, expected {reps_per_loop}"
+            # Spoken in the page (the browser's own voice): the rep tally was announced
+            said = page.evaluate("Object.values(window.__formcheckSaid || {})")
+            assert any(text.startswith(f"{reps_per_loop}.") for text in said), said
             # Stop: the session is saved for the patient named at the top, and can be downloaded
             frame.get_by_role("button", name="Stop").click()
             page.get_by_text("Saved for Live Patient").wait_for(timeout=60_000)

@@ -105,3 +105,17 @@ def test_the_model_is_loaded_once_and_closed_once_even_if_frames_come_after_stop
     for frame in frames[6:]:  # webrtc still delivers a few frames after Stop
         assert coach.process(frame.image) is frame.image
     assert events == ["open", "close"]
+
+
+def test_the_announcer_says_each_new_cue_once_and_beeps_with_the_tally():
+    from formcheck.ui.speech import Announcer
+
+    a = Announcer()
+    assert a.next(None, 0) is None
+    assert a.next("Lie on your side.", 0) == ("Lie on your side.", False)
+    assert a.next("Lie on your side.", 0) is None  # polled again: not repeated
+    assert a.next(None, 1) == ("1.", True)
+    assert a.next("Hold... 3", 1) == ("Hold... 3", False)
+    assert a.next("Hold... 2", 2) == ("2. Hold... 2", True)
+    assert a.next("Hold... 2", 2) is None
+    assert a.serial == 4

@@ -20,6 +20,7 @@ from formcheck.live import LiveCoach
 from formcheck.ui.common import ExerciseChoice, patient_prescription
 from formcheck.ui.report import show_result
 from formcheck.ui.result_actions import result_downloads, save, save_form
+from formcheck.ui.speech import Announcer, announce
 
 POLL_S = 0.5
 
@@ -36,6 +37,12 @@ def render(choice: ExerciseChoice) -> None:
     st.markdown(f"**Set up:** {choice.camera_howto} Then press **Start** and get into position.")
     if not st.toggle("Use my webcam", key="use_webcam", help="The video is analysed on this computer only."):
         return
+    speak = st.toggle(
+        "Speak cues, beep at each rep",
+        value=True,
+        key="speak",
+        help="Your browser's own voice, on this computer: nothing is sent anywhere.",
+    )
     coach = _coach(choice)
 
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
@@ -50,8 +57,9 @@ def render(choice: ExerciseChoice) -> None:
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
     )
     panel = st.empty()
+    announcer = st.session_state.setdefault(f"announcer-{id(coach)}", Announcer())  # one per live session
     while ctx.state.playing:
-        _show_snapshot(panel, coach)
+        _show_snapshot(panel, coach, announcer if speak else None)
         time.sleep(POLL_S)
     snapshot = coach.snapshot()
     if snapshot.frames and not ctx.state.playing:
@@ -77,7 +85,7 @@ def _show_finished_session(choice: ExerciseChoice) -> None:
         save_form(result, choice.patient, key="live")
 
 
-def _show_snapshot(panel, coach: LiveCoach[LiveState]) -> None:
+def _show_snapshot(panel, coach: LiveCoach[LiveState], announcer: Announcer | None) -> None:
     snap = coach.snapshot()
     with panel.container():
         if snap.seconds_since_frame is None:
@@ -104,3 +112,6 @@ def _show_snapshot(panel, coach: LiveCoach[LiveState]) -> None:
             st.info(state.cue)
         elif state.cue:
             st.warning(state.cue)
+        said = announcer.next(state.cue, sum(state.reps.values())) if announcer else None
+        if said:
+            announce(*said, serial=announcer.serial)
