@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from formcheck.analysis import Analyzer
+import numpy as np
+import pytest
+
+from formcheck.analysis import Analyzer, LiveState
 from formcheck.analysis.overlay import draw_state
 from formcheck.live import STALL_AFTER_S, LiveCoach
+from formcheck.pose_types import PoseFrame
 from formcheck.video_io import read_frames
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_videos" / "clamshell_clean_front.mp4"
@@ -119,3 +123,40 @@ def test_the_announcer_says_each_new_cue_once_and_beeps_with_the_tally():
     assert a.next("Hold... 2", 2) == ("2. Hold... 2", True)
     assert a.next("Hold... 2", 2) is None
     assert a.serial == 4
+
+
+def _text_rows(band: np.ndarray) -> int:
+    """Rows of a dark band that carry light text pixels."""
+    light = (band.max(axis=2) > 150).any(axis=1)
+    rows = np.flatnonzero(light)
+    return int(rows[-1] - rows[0] + 1) if rows.size else 0
+
+
+@pytest.mark.parametrize("size", [(480, 640), (720, 1280), (1280, 720)])
+def test_the_numbers_and_cue_are_large_on_solid_bands(size):
+    """A patient on the floor 2-3 m away reads reps, hold and the cue: text >= 6% of the height."""
+    h, w = size
+    state = LiveState(
+        t=1.0,
+        status="ok",
+        phase="hold",
+        reps={"left": 3, "right": 0},
+        side="left",
+        hold_s=2.1,
+        values={"opening_deg": 35.0},
+        primary_key="opening_deg",
+        cue="Keep your feet together as you open",
+        cue_code="feet_apart",
+        view="front",
+        in_position=True,
+    )
+    grey = np.full((h, w, 3), 128, np.uint8)
+    out = draw_state(grey, PoseFrame.empty(1.0, (w, h)), state)
+    top_band = np.flatnonzero((out[:, w // 2] == out[0, w // 2]).all(axis=1))
+    band_h = int(np.argmax(np.diff(top_band) > 1)) + 1 if (np.diff(top_band) > 1).any() else len(top_band)
+    assert (out[:band_h, w // 2 - 2 : w // 2 + 2] == out[0, w // 2]).all(), "the band is solid, not see-through"
+    cap = _text_rows(out[:band_h, : w // 3])  # "Reps L 3": cap height of the tallest glyphs
+    need = 0.06 * h if w >= h else 0.035 * h  # portrait: the width limits it (18 characters a line)
+    assert cap >= need, f"reps text {cap} px high on a {h}-px frame"
+    bottom = out[int(h * 0.75) :]
+    assert _text_rows(bottom) >= need, "the cue is large too"

@@ -31,19 +31,6 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour
     cv2.putText(img, text, org, FONT, scale, colour, thick, cv2.LINE_AA)
 
 
-def _wrap(text: str, max_chars: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for w in words:
-        if len(line) + len(w) + 1 > max_chars and line:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}".strip()
-    if line:
-        lines.append(line)
-    return lines
-
-
 def _key_joint(pose: PoseFrame, side: str | None) -> tuple[int, int] | None:
     """Where the primary angle sits: the hip (working hip, or between the hips)."""
     if not pose.detected:
@@ -55,39 +42,72 @@ def _key_joint(pose: PoseFrame, side: str | None) -> tuple[int, int] | None:
     return int(p[0]), int(p[1])
 
 
+# Readable from the floor 2-3 m away: the key numbers and the cue at least this share of the
+# frame height, light on a solid dark band (no translucency: video compression smears it).
+TEXT_SHARE = 0.065
+MIN_CHARS_PER_LINE = 18  # a portrait frame narrows the text rather than cut a word
+
+
+def _fit_scale(h: int, w: int) -> tuple[float, int]:
+    """Font scale and thickness for text TEXT_SHARE of the height, narrowed to fit the width."""
+    (cw, ch), _ = cv2.getTextSize("M", FONT, 1.0, 2)
+    scale = min(TEXT_SHARE * h / ch, w / (cw * 0.85 * MIN_CHARS_PER_LINE))
+    return scale, max(2, int(round(scale * 2)))
+
+
+def _wrap_to_width(text: str, width: int, scale: float, thick: int) -> list[str]:
+    """Greedy word wrap measured in pixels, so a line fills the band without running off it."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and cv2.getTextSize(candidate, FONT, scale, thick)[0][0] <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _band(img: np.ndarray, top: int, bottom: int) -> None:
+    img[max(0, top) : max(0, bottom)] = PANEL
+
+
 def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
     """RGB frame with the skeleton and the analysis of this moment drawn on."""
     out = draw_skeleton(image, pose)
     h, w = out.shape[:2]
-    s = max(0.4, h / 720)
-    # Key angle at its joint.
+    scale, thick = _fit_scale(h, w)
+    (_, text_h), base = cv2.getTextSize("Reps 0", FONT, scale, thick)
+    pad = max(4, int(text_h * 0.35))
+    # Key angle at its joint (secondary: half size).
     angle = state.values.get(state.primary_key)
     joint = _key_joint(pose, state.side)
     if joint is not None:
-        cv2.circle(out, joint, int(14 * s), WARN, max(2, int(2 * s)), cv2.LINE_AA)
+        small = scale * 0.5
+        cv2.circle(out, joint, int(text_h * 0.5), WARN, max(2, thick // 2), cv2.LINE_AA)
         label = f"{angle:.0f} deg" if angle is not None else "angle: n/a"
-        _text(out, label, (joint[0] + int(18 * s), joint[1] - int(12 * s)), 0.9 * s, WARN, max(1, int(2 * s)))
-    # Panel: reps per side, hold timer, phase.
-    panel_h = int(78 * s)
-    overlay = out.copy()
-    cv2.rectangle(overlay, (0, 0), (w, panel_h), PANEL, -1)
-    out = cv2.addWeighted(overlay, 0.55, out, 0.45, 0)
-    reps = "  ".join(f"{k} {v}" for k, v in state.reps.items()) if state.reps else "0"
-    _text(out, f"Reps: {reps}", (int(10 * s), int(30 * s)), 0.8 * s, TEXT, max(1, int(2 * s)))
-    hold_col = GOOD if state.phase == "hold" else TEXT
-    hold = f"{state.hold_s:4.1f} s" if np.isfinite(state.hold_s) else "  - "
-    _text(out, f"Hold {hold}", (int(10 * s), int(64 * s)), 0.8 * s, hold_col, max(1, int(2 * s)))
-    _text(out, state.phase, (w - int(110 * s), int(30 * s)), 0.7 * s, TEXT, 1)
-    # Cue at the bottom.
+        _text(out, label, (joint[0] + int(text_h * 0.6), joint[1] - int(text_h * 0.4)), small, WARN, max(1, thick // 2))
+    # Top band: reps per side and the hold timer.
+    band_h = text_h + base + 2 * pad
+    _band(out, 0, band_h)
+    if state.reps and set(state.reps) != {"both"}:
+        reps = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps.items())
+    else:
+        reps = str(sum(state.reps.values())) if state.reps else "0"
+    _text(out, f"Reps {reps}", (pad, pad + text_h), scale, TEXT, thick)
+    hold = f"Hold {state.hold_s:.1f} s" if np.isfinite(state.hold_s) else "Hold -"
+    (hold_w, _), _ = cv2.getTextSize(hold, FONT, scale, thick)
+    _text(out, hold, (w - hold_w - pad, pad + text_h), scale, GOOD if state.phase == "hold" else TEXT, thick)
+    # Bottom band: the one cue, at most two lines.
     if state.cue:
-        colour = BAD if state.cue_code not in ("camera", "position") else WARN
-        lines = _wrap(state.cue, max(20, int(w / (16 * s))))[:3]
-        box_h = int((14 + 30 * len(lines)) * s)
-        overlay = out.copy()
-        cv2.rectangle(overlay, (0, h - box_h), (w, h), PANEL, -1)
-        out = cv2.addWeighted(overlay, 0.6, out, 0.4, 0)
+        colour = WARN if state.cue_code in ("camera", "position") else BAD
+        lines = _wrap_to_width(state.cue, w - 2 * pad, scale, thick)
+        if len(lines) > 3:
+            lines = [*lines[:2], lines[2] + "..."]
+        line_h = text_h + base + pad
+        top = h - len(lines) * line_h - pad
+        _band(out, top, h)
         for i, line in enumerate(lines):
-            _text(out, line, (int(10 * s), h - box_h + int((30 + 30 * i) * s)), 0.7 * s, colour, max(1, int(2 * s)))
+            _text(out, line, (pad, top + pad + text_h + i * line_h), scale, colour, thick)
     return out
 
 
