@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.analysis import Analyzer, LiveState
+from formcheck.analysis import Analyzer, LiveState, get_exercise
 from formcheck.analysis.overlay import draw_state
 from formcheck.live import STALL_AFTER_S, LiveCoach
 from formcheck.pose_types import PoseFrame
+from formcheck.synth import SynthSpec, simulate
 from formcheck.video_io import read_frames
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_videos" / "clamshell_clean_front.mp4"
@@ -160,3 +161,33 @@ def test_the_numbers_and_cue_are_large_on_solid_bands(size):
     assert cap >= need, f"reps text {cap} px high on a {h}-px frame"
     bottom = out[int(h * 0.75) :]
     assert _text_rows(bottom) >= need, "the cue is large too"
+
+
+def _live_cues(spec: SynthSpec) -> list[tuple[float, str | None, str | None]]:
+    analyzer = Analyzer(spec.exercise, live=True)
+    return [(s.t, s.cue, s.cue_code) for s in map(analyzer.update, simulate(spec).to_pose_frames())]
+
+
+def test_a_hold_countdown_is_cued_during_the_set():
+    spec = SynthSpec(exercise="bridge", view="side", reps=2, hold_s=4.0, width=480, height=360)
+    truth = simulate(spec)
+    cues = _live_cues(spec)
+    target = get_exercise("bridge").hold_target_s
+    for rep in truth.reps:  # within each true hold: the countdown, then "lower"
+        said = [c for t, c, _ in cues if rep.top_s <= t <= rep.top_s + rep.hold_s]
+        assert [c for c in dict.fromkeys(said) if c] == [f"Hold... {n}" for n in range(int(target), 0, -1)] + [
+            "Lower slowly"
+        ]
+    assert not any(code == "hold" for t, _, code in cues if t < truth.reps[0].start_s), "no countdown at rest"
+
+
+def test_too_small_a_lift_is_cued_at_the_top_not_on_the_way_up():
+    spec = SynthSpec(exercise="bridge", view="side", reps=2, hold_s=2.0, rom=0.5, width=480, height=360)
+    truth = simulate(spec)
+    cues = _live_cues(spec)
+    higher = "Lift your hips higher"
+    rep = truth.reps[0]
+    assert any(c and c.startswith(higher) for t, c, _ in cues if rep.top_s <= t <= rep.top_s + rep.hold_s)
+    assert not any(c and c.startswith(higher) for t, c, _ in cues if rep.start_s <= t < rep.top_s - 0.2)
+    clean = _live_cues(SynthSpec(exercise="bridge", view="side", reps=2, hold_s=2.0, width=480, height=360))
+    assert not any(c and c.startswith(higher) for _, c, _ in clean), "a full lift is never told to go higher"

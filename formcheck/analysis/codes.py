@@ -60,6 +60,8 @@ class CueCode(StrEnum):
     POSITION = "position"
     CAMERA = "camera"
     PEOPLE = "people"
+    HOLD = "hold"  # the hold countdown at the top: "Hold... 3"
+    LOWER = "lower"  # the hold is done: "Lower slowly"
 
 
 class View(StrEnum):

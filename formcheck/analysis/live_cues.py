@@ -1,12 +1,15 @@
 """What to tell the patient now, and the live hold timer (the engine's per-frame coaching).
 
 One cue at a time, in priority: a form fault that has lasted ``CUE_PERSIST_S`` while moving
-(no flicker), then getting into the start position, then camera advice while at rest in a
-view that is not recommended. The hold timer counts time at the top only while no posture
-fault is shown.
+(no flicker; a range-of-motion fault such as "lift higher" only once the top is reached), then
+the hold countdown at the top ("Hold... 3", "2", "1", then "Lower slowly"), then getting into
+the start position, then camera advice while at rest in a view that is not recommended. The
+hold timer counts time at the top only while no posture fault is shown.
 """
 
 from __future__ import annotations
+
+import math
 
 from formcheck.analysis.codes import CueCode, LiveStatus, Phase
 from formcheck.analysis.exercises.base import ExerciseSpec, Metrics
@@ -45,6 +48,9 @@ class LiveCues:
             for f in spec.faults:
                 if f.frame_reading is None or not measurable(spec, f.metric, view):
                     continue
+                if f.at_top_only and phase != Phase.HOLD:
+                    self._fault_since.pop(f.code, None)
+                    continue
                 r = f.frame_reading(now, rest)
                 if r is not None and r.magnitude > f.threshold:
                     since = self._fault_since.setdefault(f.code, t)
@@ -62,6 +68,12 @@ class LiveCues:
                 self.hold_good_s += dt
         elif phase in (Phase.REST, Phase.UP, Phase.SETUP):
             self.hold_good_s = 0.0
+        if cue is None and phase == Phase.HOLD and measurable(spec, spec.primary.key, view):
+            left = spec.hold_target_s - self.hold_good_s
+            if left > 0:
+                cue, code = f"Hold... {math.ceil(left)}", CueCode.HOLD
+            else:
+                cue, code = "Lower slowly", CueCode.LOWER
         status = LiveStatus.OK if ready or phase != Phase.SETUP else LiveStatus.SETUP
         if cue is None and status == LiveStatus.SETUP and posture_cue:
             cue, code = posture_cue, CueCode.POSITION

@@ -99,7 +99,10 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
     _text(out, hold, (w - hold_w - pad, pad + text_h), scale, GOOD if state.phase == "hold" else TEXT, thick)
     # Bottom band: the one cue, at most two lines.
     if state.cue:
-        colour = WARN if state.cue_code in ("camera", "position") else BAD
+        if state.cue_code in (CueCode.HOLD, CueCode.LOWER):
+            colour = GOOD
+        else:
+            colour = WARN if state.cue_code in (CueCode.CAMERA, CueCode.POSITION) else BAD
         lines = _wrap_to_width(state.cue, w - 2 * pad, scale, thick)
         if len(lines) > 3:
             lines = [*lines[:2], lines[2] + "..."]

@@ -111,6 +111,7 @@ class FaultSpec:
     rep_reading: Callable[[RepWindow], Reading | None]
     frame_reading: Callable[[Metrics, Metrics], Reading | None] | None = None  # (now, rest)
     posture: bool = False
+    at_top_only: bool = False  # live: judged only once the top is reached (too little range)
 
     def cue_text(self, reading: Reading) -> str:
         return self.cue.format(side=reading.side or "", value=reading.magnitude)

@@ -114,6 +114,12 @@ def rom_fault(
         top = w.peak_deg if rest_deg is None else rest_deg + (w.peak_deg - w.baseline_deg)
         return Reading(target_deg - top)
 
+    def live_reading(now: Metrics, rest: Metrics) -> Reading | None:
+        """At the top, live: "lift higher" while the patient can still do something about it."""
+        value, base = now.get("primary", np.nan), rest.get("primary", np.nan)
+        top = value if rest_deg is None else rest_deg + (value - base)
+        return Reading(target_deg - top) if np.isfinite(top) else None
+
     return FaultSpec(
         code=code,
         metric=metric,
@@ -123,6 +129,8 @@ def rom_fault(
         unit="deg",
         cue=cue,
         rep_reading=reading,
+        frame_reading=live_reading,
+        at_top_only=True,
     )
 
 
