@@ -76,6 +76,7 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
             # Spoken in the page (the browser's own voice): the rep tally was announced
             said = page.evaluate("Object.values(window.__formcheckSaid || {})")
             assert any(text.startswith(f"{reps_per_loop}.") for text in said), said
+            assert any("Hold..." in text or "Lower slowly" in text for text in said), "cued during the set"
             # Stop: the session is saved for the patient named at the top, and can be downloaded
             frame.get_by_role("button", name="Stop").click()
             page.get_by_text("Saved for Live Patient").wait_for(timeout=60_000)
