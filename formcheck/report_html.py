@@ -40,6 +40,18 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, escape=True, na_rep="–", float_format=lambda v: f"{v:.1f}", border=0)
 
 
+def _notes_chart_table(
+    prescription: Prescription, chart: alt.TopLevelMixin | None, heading: str, table: pd.DataFrame
+) -> list[str]:
+    """The part both reports share: the therapist's notes, the chart as SVG, then the table."""
+    parts = []
+    if prescription.notes:
+        parts.append(f"<p><strong>Therapist's notes:</strong> {html.escape(prescription.notes)}</p>")
+    if chart is not None:
+        parts.append(f"<figure>{chart_svg(chart)}</figure>")
+    return [*parts, f"<h2>{heading}</h2>", _table(table)]
+
+
 def _page(title: str, body: Sequence[str]) -> str:
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -74,11 +86,7 @@ def session_report(
     ]
     if result.get("message"):
         body.append(f"<p>{html.escape(result['message'])}</p>")
-    if prescription.notes:
-        body.append(f"<p><strong>Therapist's notes:</strong> {html.escape(prescription.notes)}</p>")
-    if angle_chart is not None:
-        body.append(f"<figure>{chart_svg(angle_chart)}</figure>")
-    body += ["<h2>Reps</h2>", _table(reps)]
+    body += _notes_chart_table(prescription, angle_chart, "Reps", reps)
     return _page(f"formcheck: {spec.title} {when:%Y-%m-%d}", body)
 
 
@@ -97,9 +105,5 @@ def history_report(
         f"<p class='meta'>{start:%d %B %Y} to {end:%d %B %Y} · {len(sessions)} sessions · "
         f"prescription: {html.escape(prescription.dose_text())}</p>",
     ]
-    if prescription.notes:
-        body.append(f"<p><strong>Therapist's notes:</strong> {html.escape(prescription.notes)}</p>")
-    if charts is not None:
-        body.append(f"<figure>{chart_svg(charts)}</figure>")
-    body += ["<h2>Sessions</h2>", _table(sessions)]
+    body += _notes_chart_table(prescription, charts, "Sessions", sessions)
     return _page(f"formcheck: {patient} {spec.title} {start:%Y-%m-%d} to {end:%Y-%m-%d}", body)
