@@ -49,7 +49,7 @@ def test_phone_patient_and_therapist_flows(tmp_path):
             desk.get_by_role("button", name="Save prescription").click()
             desk.get_by_text("Prescription saved: 8 reps per side, hold 1.5 s").wait_for(timeout=30_000)
             desk.get_by_text("Dashed lines: the prescription, 8 reps per session and a 1.5 s hold").wait_for()
-            assert desk.locator("[data-testid='stVegaLiteChart']").count() >= 1
+            desk.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=30_000)
             desk.get_by_text(f"{n} of 8 reps").first.wait_for()  # the saved session, against the new dose
             with desk.expect_download() as download:
                 desk.get_by_role("button", name="Export all of Dana's sessions (CSV)").click()
