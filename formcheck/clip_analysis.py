@@ -1,28 +1,32 @@
 """Analyse one clip or track file end to end: the file loop over the streaming analyzer.
 
 Shared by ``formcheck analyze`` and the app, so both give the same numbers and messages.
-Pass 1 runs pose + the streaming analyzer (or reads a saved track). Pass 2, only when an
-annotated video is wanted, decodes the clip again and draws the *final* result on it, so the
-video shows exactly the reps and holds of the report (the file path re-analyses the whole
-series with a zero-phase filter at the end, which can shift a rep boundary by a frame or two).
+The clip is decoded once. Pass 1 runs pose + the streaming analyzer (or reads a saved track);
+when an annotated video is wanted, it also spools each decoded frame, JPEG-compressed, to a
+temporary file on a background thread. Pass 2 draws the *final* result on the spooled frames,
+so the video shows exactly the reps and holds of the report (the file path re-analyses the
+whole series with a zero-phase filter at the end, which can shift a rep boundary by a frame or
+two), while drawing and encoding run on a background thread.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-from tqdm import tqdm
 
 from formcheck.analysis import Analyzer, LiveState, SessionResult
 from formcheck.analysis.overlay import draw_state, timeline
 from formcheck.errors import UserError
-from formcheck.pipeline import ProgressCallback, run_video
+from formcheck.pipeline import Progress, ProgressCallback, annotated_writer, run_video
 from formcheck.pose import PoseSettings
 from formcheck.pose_types import PoseFrame
-from formcheck.streams import BackgroundSink
+from formcheck.streams import SpooledFrames
 from formcheck.track import Track
-from formcheck.video_io import VideoFrame, VideoWriter, probe, read_frames
+from formcheck.video_io import VideoFrame, probe
+
+# Spooled frames: JPEG quality 90 is visually lossless under the H.264 encode that follows.
+SPOOL_QUALITY = 90
 
 
 @dataclass
@@ -53,39 +57,49 @@ def analyze_clip(
             raise UserError("--annotated needs the video itself, not a track file")
         track = Track.load(path)
         states = [analyzer.update(frame) for frame in track.frames]
-    else:
+        result = analyzer.finish()
+        return ClipAnalysis(result, timeline(result, states), track)
+    with SpooledFrames(SPOOL_QUALITY) if annotated_path else contextlib.nullcontext() as spool:
 
         def on_frame(video_frame: VideoFrame, pose: PoseFrame) -> None:
             states.append(analyzer.update(pose))
+            if spool is not None:
+                spool.put(video_frame.image)
 
         track = run_video(path, on_frame, None, settings, progress)
-    result = analyzer.finish()
-    states = timeline(result, states)
-    if annotated_path:
-        write_annotated(path, annotated_path, track.frames, states, progress)
+        result = analyzer.finish()
+        states = timeline(result, states)
+        if annotated_path and spool is not None:
+            fps = probe(path).fps
+            write_annotated(spool, annotated_path, fps, track.frames, states, progress)
     return ClipAnalysis(result, states, track)
 
 
 def write_annotated(
-    video: Path,
+    spool: SpooledFrames,
     out: str | Path,
+    fps: float,
     poses: list[PoseFrame],
     states: list[LiveState],
     progress: bool | ProgressCallback = False,
 ) -> None:
-    """Draw skeleton, key angle, reps, hold timer and cue on each frame; H.264, encoded behind."""
-    info = probe(video)
-    callback = progress if callable(progress) else None
-    bar = tqdm(total=len(poses), unit="frame", desc="drawing", disable=progress is not True, leave=False)
-    writer = VideoWriter(out, fps=info.fps or 30.0)
-    sink = BackgroundSink(writer.write)
+    """Draw skeleton, key angle, reps, hold timer and cue on each spooled frame; H.264.
+
+    Three stages on three threads: frames read back a few ahead, drawn here, encoded behind.
+    """
+    bar = Progress(progress, len(poses), "drawing")
     try:
-        for frame, pose, state in zip(read_frames(video), poses, states, strict=False):
-            sink.put(draw_state(frame.image, pose, state))
-            bar.update(1)
-            if callback:
-                callback(frame.index + 1, len(poses))
+        with annotated_writer(out, fps) as sink:
+            assert sink is not None
+            for image, pose, state in zip(spool.frames(), poses, states, strict=False):
+                sink.put(_draw(image, pose, state))
+                bar.step()
     finally:
-        sink.close()
-        writer.close()
         bar.close()
+
+
+def _draw(image, pose: PoseFrame, state: LiveState):
+    height, width = image.shape[:2]
+    if pose.image_size != (width, height):  # frames spooled at a smaller size
+        pose = replace(pose, image_size=(width, height))
+    return draw_state(image, pose, state)

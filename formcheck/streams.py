@@ -1,15 +1,21 @@
 """Overlap I/O with inference: run a producer or a consumer in a background thread.
 
-PyAV decoding and x264 encoding release the GIL, so on two cores a decode thread ahead of
-the model and an encode thread behind it hide most of their cost.
+PyAV decoding, OpenCV and x264 encoding release the GIL, so on two cores a decode thread ahead
+of the model and a draw/encode thread behind it hide most of their cost.
 """
 
 from __future__ import annotations
 
+import os
 import queue
+import tempfile
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import Generic, TypeVar
+
+import cv2
+import numpy as np
 
 T = TypeVar("T")
 _DONE = object()
@@ -81,3 +87,75 @@ class BackgroundSink(Generic[T]):
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+
+class SpooledFrames:
+    """Frames kept for a later pass without decoding the clip again or holding them in memory.
+
+    ``put`` hands each RGB frame to a background thread that JPEG-compresses it (quality
+    ``quality``, optionally shrunk to at most ``max_height`` rows) into an anonymous temporary
+    file; memory holds only two offsets per frame. ``frames()`` reads them back in order,
+    decompressing a few ahead on another thread. Close it (or use ``with``) to free the disk.
+    """
+
+    def __init__(self, quality: int = 90, max_height: int | None = None) -> None:
+        self._file = tempfile.TemporaryFile(prefix="formcheck-frames-")  # noqa: SIM115 (closed by close())
+        self._quality = quality
+        self._max_height = max_height
+        self._offsets = array("q")
+        self._sizes = array("q")
+        self._sink: BackgroundSink[np.ndarray] | None = BackgroundSink(self._write)
+        self.bytes = 0
+
+    def _write(self, image: np.ndarray) -> None:
+        h, w = image.shape[:2]
+        if self._max_height and h > self._max_height:
+            size = (max(2, round(w * self._max_height / h)), self._max_height)
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self._quality])
+        if not ok:
+            raise OSError("could not compress a frame")
+        self._offsets.append(self.bytes)
+        self._sizes.append(len(data))
+        self._file.write(data.tobytes())
+        self.bytes += len(data)
+
+    def put(self, image: np.ndarray) -> None:
+        if self._sink is None:
+            raise ValueError("frames are being read back; no more can be added")
+        self._sink.put(image)
+
+    def finish(self) -> None:
+        """Wait until every frame put so far is on disk."""
+        if self._sink is not None:
+            sink, self._sink = self._sink, None
+            sink.close()
+            self._file.flush()
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """The frames in the order they were put (after ``finish``)."""
+        self.finish()
+        return prefetch(self._read())
+
+    def _read(self) -> Iterator[np.ndarray]:
+        for offset, size in zip(self._offsets, self._sizes, strict=True):
+            data = os.pread(self._file.fileno(), size, offset)
+            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+            if image is None:
+                raise OSError("a spooled frame could not be read back")
+            yield image
+
+    def close(self) -> None:
+        try:
+            self.finish()
+        finally:
+            self._file.close()
+
+    def __enter__(self) -> SpooledFrames:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
