@@ -7,12 +7,13 @@ of the model and a draw/encode thread behind it hide most of their cost.
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import cv2
 import numpy as np
@@ -92,22 +93,23 @@ class BackgroundSink(Generic[T]):
 class SpooledFrames:
     """Frames kept for a later pass without decoding the clip again or holding them in memory.
 
-    ``put`` hands each RGB frame to a background thread that JPEG-compresses it (quality
-    ``quality``, optionally shrunk to at most ``max_height`` rows) into an anonymous temporary
-    file; memory holds only two offsets per frame. ``frames()`` reads them back in order,
-    decompressing a few ahead on another thread. Close it (or use ``with``) to free the disk.
+    ``put`` hands each RGB frame (and any picklable ``extra`` that goes with it) to a background
+    thread that JPEG-compresses it (quality ``quality``, optionally shrunk to at most
+    ``max_height`` rows) into an anonymous temporary file; memory holds three numbers per frame.
+    ``items()`` reads them back in order as (image, extra), decompressing a few ahead on
+    another thread. Close it (or use ``with``) to free the disk.
     """
 
     def __init__(self, quality: int = 90, max_height: int | None = None) -> None:
         self._file = tempfile.TemporaryFile(prefix="formcheck-frames-")  # noqa: SIM115 (closed by close())
         self._quality = quality
         self._max_height = max_height
-        self._offsets = array("q")
-        self._sizes = array("q")
-        self._sink: BackgroundSink[np.ndarray] | None = BackgroundSink(self._write)
+        self._index = array("q")  # offset, image bytes, extra bytes: per frame
+        self._sink: BackgroundSink[tuple[np.ndarray, Any]] | None = BackgroundSink(self._write)
         self.bytes = 0
 
-    def _write(self, image: np.ndarray) -> None:
+    def _write(self, item: tuple[np.ndarray, Any]) -> None:
+        image, extra = item
         h, w = image.shape[:2]
         if self._max_height and h > self._max_height:
             size = (max(2, round(w * self._max_height / h)), self._max_height)
@@ -115,15 +117,16 @@ class SpooledFrames:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self._quality])
         if not ok:
             raise OSError("could not compress a frame")
-        self._offsets.append(self.bytes)
-        self._sizes.append(len(data))
+        blob = pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL)
+        self._index.extend((self.bytes, len(data), len(blob)))
         self._file.write(data.tobytes())
-        self.bytes += len(data)
+        self._file.write(blob)
+        self.bytes += len(data) + len(blob)
 
-    def put(self, image: np.ndarray) -> None:
+    def put(self, image: np.ndarray, extra: Any = None) -> None:
         if self._sink is None:
             raise ValueError("frames are being read back; no more can be added")
-        self._sink.put(image)
+        self._sink.put((image, extra))
 
     def finish(self) -> None:
         """Wait until every frame put so far is on disk."""
@@ -133,20 +136,22 @@ class SpooledFrames:
             self._file.flush()
 
     def __len__(self) -> int:
-        return len(self._offsets)
+        return len(self._index) // 3
 
-    def frames(self) -> Iterator[np.ndarray]:
-        """The frames in the order they were put (after ``finish``)."""
+    def items(self) -> Iterator[tuple[np.ndarray, Any]]:
+        """(image, extra) in the order they were put (waits for the writes to finish)."""
         self.finish()
         return prefetch(self._read())
 
-    def _read(self) -> Iterator[np.ndarray]:
-        for offset, size in zip(self._offsets, self._sizes, strict=True):
-            data = os.pread(self._file.fileno(), size, offset)
-            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    def _read(self) -> Iterator[tuple[np.ndarray, Any]]:
+        fd = self._file.fileno()
+        for i in range(len(self)):
+            offset, image_size, extra_size = self._index[3 * i : 3 * i + 3]
+            data = os.pread(fd, image_size + extra_size, offset)
+            image = cv2.imdecode(np.frombuffer(data, np.uint8, count=image_size), cv2.IMREAD_UNCHANGED)
             if image is None:
                 raise OSError("a spooled frame could not be read back")
-            yield image
+            yield image, pickle.loads(data[image_size:])
 
     def close(self) -> None:
         try:

@@ -59,9 +59,11 @@ def test_spooled_frames_come_back_in_order(max_height):
     noise = [rng.integers(0, 3, (48, 64, 3), dtype=np.uint8) for _ in range(20)]
     frames = [np.full((48, 64, 3), 10 * i, np.uint8) + n for i, n in enumerate(noise)]
     with SpooledFrames(quality=95, max_height=max_height) as spool:
-        for frame in frames:
-            spool.put(frame)
-        back = list(spool.frames())
+        for i, frame in enumerate(frames):
+            spool.put(frame, {"index": i})
+        items = list(spool.items())
+    back = [image for image, _ in items]
+    assert [extra for _, extra in items] == [{"index": i} for i in range(len(frames))]
     assert len(back) == len(frames)
     for i, (a, b) in enumerate(zip(frames, back, strict=True)):
         assert b.shape == ((48, 64, 3) if max_height is None else (24, 32, 3))
@@ -71,6 +73,6 @@ def test_spooled_frames_come_back_in_order(max_height):
 def test_spool_refuses_frames_after_reading_started():
     with SpooledFrames() as spool:
         spool.put(np.zeros((8, 8, 3), np.uint8))
-        list(spool.frames())
+        list(spool.items())
         with pytest.raises(ValueError):
             spool.put(np.zeros((8, 8, 3), np.uint8))

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         path = getattr(args, opt)
         if path is not None and path.suffix.lower() != suffix:
             raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
-    analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet)
+    analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet, keep=False)
     result = analysis.result
     if args.json:
         result.to_json(args.json)
