@@ -29,7 +29,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent  # this checkout's formcheck is the one measured
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -37,7 +38,7 @@ from formcheck.pipeline import track_from_video  # noqa: E402
 from formcheck.track import Track  # noqa: E402
 from formcheck.video_io import probe  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
+SAMPLES = ROOT / "sample_videos"
 CASES = ("video", "video+annot", "track", "pose")
 
 
@@ -68,15 +69,32 @@ def looped_track(track: Track, minutes: float, out: Path) -> Path:
         loop += 1
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Run ``formcheck ARGS`` in a fresh process: (peak RSS in MB, seconds)."""
+# The child reports its own high-water mark (VmHWM, fresh after exec). Not the parent's
+# ru_maxrss of the child: Linux carries the forking parent's RSS into that.
+CHILD = """
+import atexit, runpy, sys
+out = sys.argv[1]
+def report():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            open(out, 'w').write(line.split()[1])
+atexit.register(report)
+sys.argv = ['formcheck', *sys.argv[2:]]
+runpy.run_module('formcheck.cli', run_name='__main__')
+"""
+
+
+def peak_rss_mb(args: list[str], tmp_dir: Path) -> tuple[float, float]:
+    """Run ``formcheck ARGS`` in a fresh process: (its peak RSS in MB, seconds)."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "formcheck.cli", *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 2):  # 2: a user-facing refusal, which still measures the path
-        raise RuntimeError(f"formcheck {' '.join(args)} failed ({process.returncode})")
-    return usage.ru_maxrss / 1024, time.perf_counter() - start  # Linux reports kilobytes
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    report = tmp_dir / "peak_kb.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(report), *args], stdout=subprocess.DEVNULL, env=env, cwd=tmp_dir
+    )
+    if done.returncode not in (0, 2):  # 2: a user-facing refusal, which still measures the path
+        raise RuntimeError(f"formcheck {' '.join(args)} failed ({done.returncode})")
+    return int(report.read_text()) / 1024, time.perf_counter() - start
 
 
 def main() -> int:
@@ -103,7 +121,7 @@ def main() -> int:
                     cmd = ["analyze", str(clip), "--exercise", exercise, "--quiet"]
                     if case == "video+annot":
                         cmd += ["--annotated", str(tmp_dir / "annotated.mp4")]
-                mb, seconds = peak_rss_mb(cmd)
+                mb, seconds = peak_rss_mb(cmd, tmp_dir)
                 rows[case].append((minutes, mb, seconds))
                 print(f"{case:>12} {minutes:5g} min: peak RSS {mb:7.0f} MB ({seconds:5.0f} s)", flush=True)
     print()
