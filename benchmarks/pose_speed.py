@@ -125,6 +125,14 @@ def peer_loop(clip: Path, out: Path) -> Timing:
 NAMES = ["model np=1", "analyze", "analyze+annot", "peer", "model np=2"]
 
 
+def load_ms() -> float:
+    """Loading formcheck's pose estimator (tracker + people check): paid once per clip by the paths."""
+    start = time.perf_counter()
+    with PoseEstimator():
+        pass
+    return (time.perf_counter() - start) * 1000
+
+
 def measure_clip(clip: Path, exercise: str, repeats: int, tmp_dir: Path) -> tuple[int, dict[str, list[Timing]]]:
     """Every variant ``repeats`` times, interleaved (reversed order on odd repeats)."""
     images = [(f.image, f.timestamp_s) for f in read_frames(clip)]
@@ -168,6 +176,8 @@ def main() -> int:
             walls = " | ".join(f"wall {wall[n]:5.1f}ms {wall[n] / base_w:4.2f}x" for n in NAMES)
             print(f"{size:>9} {frames:>6} | {walls}")
             print(f"{'':>9} {'':>6} | " + " | ".join(f" cpu {cpu[n]:5.1f}ms {cpu[n] / base_c:4.2f}x" for n in NAMES))
+            load = statistics.median(load_ms() for _ in range(3))
+            print(f"{'':>9} {'':>6} | loading the estimator: {load:.0f} ms, {load / frames:.2f} ms/frame of this clip")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print(
         f"ms per frame, median of {args.repeats} interleaved runs; ratio = path / model np=1 alone "
