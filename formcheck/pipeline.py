@@ -1,13 +1,15 @@
 """File path of the streaming pipeline: video frames → pose frames, one at a time.
 
-Decoding runs a few frames ahead in a background thread and the annotated video is
-encoded behind, so a file costs little more than the model itself.
+Decoding runs a few frames ahead in a background thread, and drawing + encoding of the
+annotated video run behind on another, so a file costs little more than the model itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -22,6 +24,51 @@ from formcheck.video_io import ReadReport, VideoFrame, VideoInfo, VideoWriter, p
 ProgressCallback = Callable[[int, int | None], None]
 
 
+class Progress:
+    """Progress of one pass: a terminal bar (``progress=True``), a callback(done, total), or nothing."""
+
+    def __init__(self, progress: bool | ProgressCallback, total: int | None, desc: str) -> None:
+        self._bar = tqdm(total=total, unit="frame", desc=desc, disable=progress is not True, leave=False)
+        self._callback = progress if callable(progress) else None
+        self._total = total
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        self._bar.update(1)
+        if self._callback:
+            self._callback(self.done, self._total)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+@contextlib.contextmanager
+def annotated_writer(
+    path: str | Path | None, fps: float, draw: Callable[..., np.ndarray] | None = None
+) -> Iterator[BackgroundSink | None]:
+    """A sink for the annotated video (None without a path): ``put(args)`` draws ``draw(*args)``
+    and encodes it as H.264 on a background thread, so both overlap the caller's work.
+    Without ``draw``, ``put`` takes the finished picture."""
+    if path is None:
+        yield None
+        return
+    writer = VideoWriter(path, fps=fps or 30.0)
+
+    def consume(item: Any) -> None:
+        writer.write(draw(*item) if draw else item)
+
+    sink: BackgroundSink = BackgroundSink(consume)
+    try:
+        yield sink
+        sink.close()
+    except BaseException:  # a failed or interrupted run leaves no half-written video behind
+        sink.close(raise_error=False)
+        writer.abort()
+        raise
+    writer.close()
+
+
 def iter_pose(
     video_path: str | Path,
     settings: PoseSettings | None = None,
@@ -34,61 +81,56 @@ def iter_pose(
     ``report`` learns whether the clip could be read to its end.
     """
     info = info or probe(video_path)
-    bar = tqdm(total=info.frame_count, unit="frame", desc="pose", disable=progress is not True, leave=False)
-    callback = progress if callable(progress) else None
-    with PoseEstimator(settings) as estimator, bar:
-        for done, frame in enumerate(prefetch(read_frames(video_path, report=report)), start=1):
-            yield frame, estimator.process(frame.image, frame.timestamp_s)
-            bar.update(1)
-            if callback:
-                callback(done, info.frame_count)
+    bar = Progress(progress, info.frame_count, "pose")
+    try:
+        with PoseEstimator(settings) as estimator:
+            for frame in prefetch(read_frames(video_path, report=report)):
+                yield frame, estimator.process(frame.image, frame.timestamp_s)
+                bar.step()
+    finally:
+        bar.close()
 
 
-# Returns the picture to write to the annotated video (ignored, and may be None, without one).
-FrameHandler = Callable[[VideoFrame, PoseFrame], np.ndarray | None]
+# Called with each decoded frame and its pose, on the main thread, in order.
+FrameHandler = Callable[[VideoFrame, PoseFrame], None]
 
 
 def run_video(
     video_path: str | Path,
-    on_frame: FrameHandler,
+    on_frame: FrameHandler | None = None,
     annotated_path: str | Path | None = None,
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
+    keep_frames: bool = True,
 ) -> Track:
-    """Pose every frame, call ``on_frame`` (which returns the picture to write), and return the track.
+    """Pose every frame, call ``on_frame``, and return the track (without frames if not ``keep_frames``).
 
-    The annotated video, when asked for, is H.264 and encoded on a background thread.
+    ``annotated_path``: also write an H.264 video with the skeleton, drawn and encoded on a
+    background thread.
     """
     info = probe(video_path)
     report = ReadReport()
     frames: list[PoseFrame] = []
-    writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
-    sink = BackgroundSink(writer.write) if writer else None
-    try:
+    with annotated_writer(annotated_path, info.fps, draw_skeleton) as sink:
         for video_frame, pose in iter_pose(video_path, settings, progress, info, report):
-            frames.append(pose)
-            picture = on_frame(video_frame, pose)
+            if keep_frames:
+                frames.append(pose)
+            if on_frame:
+                on_frame(video_frame, pose)
             if sink:
-                sink.put(picture)
-        if sink:
-            sink.close()
-        if writer:
-            writer.close()
-    except BaseException:
-        if sink:
-            sink.close(raise_error=False)
-        if writer:
-            writer.abort()
-        raise
-    model = Path((settings.model_path if settings else None) or default_model_path()).name
+                sink.put((video_frame.image, pose))
     return Track(
         frames=frames,
         image_size=(info.width, info.height),
         fps=info.fps,
         source=Path(video_path).name,
-        model=model,
+        model=model_name(settings),
         warnings=[report.stopped_early] if report.stopped_early else [],
     )
+
+
+def model_name(settings: PoseSettings | None) -> str:
+    return Path((settings.model_path if settings else None) or default_model_path()).name
 
 
 def track_from_video(
@@ -98,10 +140,4 @@ def track_from_video(
     progress: bool | ProgressCallback = False,
 ) -> Track:
     """Run the model over a whole clip; optionally write an H.264 video with the skeleton drawn on."""
-    return run_video(
-        video_path,
-        lambda video_frame, pose: draw_skeleton(video_frame.image, pose),
-        annotated_path,
-        settings,
-        progress,
-    )
+    return run_video(video_path, None, annotated_path, settings, progress)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ from formcheck.pose_types import PoseFrame
 
 SCHEMA = "formcheck.track"
 VERSION = 1
+_NOT_INCREASING = "{name} is malformed: frame times must increase"
+_CHUNK = 1 << 20  # characters read at a time when streaming
+_HEADER_KEYS = ("schema", "version", "image_size")  # what must come before "frames" to stream
 
 
 class TrackFormatError(UserError):
@@ -78,9 +82,49 @@ class Track:
 
     @classmethod
     def load(cls, path: str | Path) -> Track:
+        header, frames = cls.stream(path)
+        return replace(header, frames=list(frames))
+
+    @classmethod
+    def stream(cls, path: str | Path) -> tuple[Track, Iterator[PoseFrame]]:
+        """The track's header (a Track without frames) and its frames, read one at a time.
+
+        Memory stays flat in the track's length. A file whose header does not come before its
+        frames (as ``save`` writes it), or that is not valid JSON, is read whole instead, so
+        every error says exactly what ``load`` always said; frame errors surface while iterating.
+        """
         path = Path(path)
         if not path.is_file():
             raise TrackFormatError(f"Track file not found: {path}")
+        try:
+            stream = _stream_header(path)
+        except _NotStreamable:
+            stream = None
+        if stream is None:
+            track = cls._load_whole(path)
+            return replace(track, frames=[]), iter(track.frames)
+        data, cursor = stream
+        header = cls.from_dict({**data, "frames": []}, name=path.name)
+        elements = _elements(cursor, header._set_trailing)
+        return header, _stream_frames(path, header, elements)
+
+    def _set_trailing(self, key: str, value: Any) -> None:
+        """A header key found after the frames (``save`` writes "extra" there)."""
+        if key == "fps":
+            self.fps = float(value or 0.0)
+        elif key in ("source", "model"):
+            setattr(self, key, str(value))
+        elif key == "extra":
+            if not isinstance(value, dict):
+                raise ValueError('"extra" must be an object')
+            self.extra = value
+        elif key == "warnings":
+            if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+                raise ValueError('"warnings" must be a list of texts')
+            self.warnings = [*value, *self.warnings]
+
+    @classmethod
+    def _load_whole(cls, path: Path) -> Track:
         try:
             data = json.loads(path.read_text())
         except UnicodeDecodeError:
@@ -120,7 +164,7 @@ class Track:
             raise TrackFormatError(f"{name} is malformed: {str(exc)[:200]}") from None
         times = [f.timestamp_s for f in frames]
         if any(b <= a for a, b in zip(times, times[1:], strict=False)):
-            raise TrackFormatError(f"{name} is malformed: frame times must increase")
+            raise TrackFormatError(_NOT_INCREASING.format(name=name))
         if nonfinite.frames:
             warnings = [*warnings, nonfinite.message()]
         return cls(
@@ -214,3 +258,136 @@ def _frame_from_dict(item: Any, image_size: tuple[int, int], nonfinite: _NonFini
         world=world_array,
         num_people=int(_number(people, "people", 0, 1000)),
     )
+
+
+# ---------------------------------------------------------------------------- streaming read
+class _NotStreamable(Exception):
+    """Read the file whole instead (unusual key order, invalid JSON, ...)."""
+
+
+class _JsonCursor:
+    """Top-level JSON values read one at a time from a text file, with a bounded buffer."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open(encoding="utf-8")
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._decoder = json.JSONDecoder()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def _more(self) -> bool:
+        if self._eof:
+            return False
+        try:
+            chunk = self._file.read(_CHUNK)
+        except UnicodeDecodeError as exc:
+            raise _NotStreamable from exc
+        self._buf = self._buf[self._pos :] + chunk
+        self._pos = 0
+        self._eof = not chunk
+        return bool(chunk)
+
+    def char(self) -> str:
+        """The next non-blank character, consumed."""
+        while True:
+            while self._pos < len(self._buf) and self._buf[self._pos] in " \t\r\n":
+                self._pos += 1
+            if self._pos < len(self._buf):
+                self._pos += 1
+                return self._buf[self._pos - 1]
+            if not self._more():
+                raise _NotStreamable
+
+    def value(self) -> Any:
+        """The next JSON value, whole (a frame, a key, the header's small values)."""
+        while True:
+            self.char()
+            self._pos -= 1
+            try:
+                value, end = self._decoder.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError:
+                value, end = None, -1
+            except (RecursionError, ValueError) as exc:  # too deep, a number too long: say it as load() does
+                raise _NotStreamable from exc
+            # A value touching the end of the buffer may be cut short (a number, say): read on.
+            if end != -1 and (end < len(self._buf) or self._eof):
+                self._pos = end
+                return value
+            if not self._more():
+                raise _NotStreamable
+
+
+def _stream_header(path: Path) -> tuple[dict[str, Any], _JsonCursor]:
+    """The keys before "frames", and a cursor positioned at its first element."""
+    cursor = _JsonCursor(path)
+    try:
+        data: dict[str, Any] = {}
+        if cursor.char() != "{":
+            raise _NotStreamable
+        while True:
+            key = cursor.value()
+            if not isinstance(key, str) or cursor.char() != ":":
+                raise _NotStreamable
+            if key == "frames":
+                break
+            data[key] = cursor.value()
+            if cursor.char() != ",":
+                raise _NotStreamable  # the object ended without frames
+        if any(k not in data for k in _HEADER_KEYS) or data.get("schema") != SCHEMA or cursor.char() != "[":
+            raise _NotStreamable
+    except BaseException:
+        cursor.close()
+        raise
+    return data, cursor
+
+
+def _elements(cursor: _JsonCursor, trailing: Callable[[str, Any], None]) -> Iterator[Any]:
+    """The elements of the array the cursor is in, then checks that the rest of the file is JSON."""
+    try:
+        if cursor.char() != "]":
+            cursor._pos -= 1
+            while True:
+                yield cursor.value()
+                sep = cursor.char()
+                if sep == "]":
+                    break
+                if sep != ",":
+                    raise _NotStreamable
+        while cursor.char() == ",":  # keys after the frames (save() writes only "extra" there)
+            key = cursor.value()
+            if not isinstance(key, str) or cursor.char() != ":":
+                raise _NotStreamable
+            try:
+                trailing(key, cursor.value())
+            except (TypeError, ValueError) as exc:
+                raise _NotStreamable from exc
+        cursor._pos -= 1
+        if cursor.char() != "}":
+            raise _NotStreamable
+    finally:
+        cursor.close()
+
+
+def _stream_frames(path: Path, header: Track, elements: Iterator[Any]) -> Iterator[PoseFrame]:
+    last: float | None = None
+    nonfinite = _NonFinite()
+    try:
+        for item in elements:
+            try:
+                frame = _frame_from_dict(item, header.image_size, nonfinite)
+            except KeyError as exc:
+                raise TrackFormatError(f"{path.name} is malformed: {exc} is missing") from None
+            except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+                raise TrackFormatError(f"{path.name} is malformed: {str(exc)[:200]}") from None
+            if last is not None and frame.timestamp_s <= last:
+                raise TrackFormatError(_NOT_INCREASING.format(name=path.name))
+            last = frame.timestamp_s
+            yield frame
+        if nonfinite.frames:  # known once every frame was read
+            header.warnings.append(nonfinite.message())
+    except _NotStreamable:
+        Track._load_whole(path)  # raises the error a whole read gives
+        raise TrackFormatError(f"{path.name} could not be read as it changed while being read") from None

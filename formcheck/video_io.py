@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 from formcheck.errors import UserError
@@ -83,6 +84,13 @@ def _stated_duration(stream: av.VideoStream, container: av.container.InputContai
     return container.duration / av.time_base if container.duration else None
 
 
+def _rgb(frame: av.VideoFrame) -> np.ndarray:
+    """The frame as RGB. The usual 8-bit 4:2:0 goes through OpenCV, at a third of swscale's cost."""
+    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
+        return cv2.cvtColor(frame.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2RGB_I420)
+    return frame.to_ndarray(format="rgb24")
+
+
 def probe(path: str | Path) -> VideoInfo:
     """Size, rate and length of a clip without decoding it all (decodes one frame for rotation)."""
     path = Path(path)
@@ -150,7 +158,7 @@ def read_frames(
                 if t <= last_t:  # duplicate or out-of-order pts: keep time strictly increasing
                     t = last_t + 1e-3
                 last_t = t
-                image = _upright(frame.to_ndarray(format="rgb24"), _rotation_of(frame))
+                image = _upright(_rgb(frame), _rotation_of(frame))
                 yield VideoFrame(index=index, timestamp_s=t, image=image)
                 index += 1
                 if report is not None:
@@ -213,7 +221,8 @@ class VideoWriter:
             image = np.pad(image, ((0, pad_h), (0, pad_w), (0, 0)), mode="edge")
         if self._stream is None:
             self._stream = self._open_stream(image.shape[1], image.shape[0])
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+        # OpenCV's RGB -> I420 is faster than the encoder's own conversion, and more accurate.
+        frame = av.VideoFrame.from_ndarray(cv2.cvtColor(image, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
         try:
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)

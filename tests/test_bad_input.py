@@ -201,3 +201,17 @@ def test_a_whole_clip_has_no_warning():
     report = ReadReport()
     frames = list(read_frames(SAMPLES / "bridge_clean_side.mp4", report=report))
     assert len(frames) == report.frames > 300 and report.stopped_early is None
+
+
+def test_a_track_with_image_landmarks_only_is_a_plain_message(tmp_path, capsys):
+    truth = simulate(SynthSpec(exercise="bridge", view="side", reps=1, hold_s=1.0, width=480, height=360))
+    data = Track(truth.to_pose_frames(), (480, 360), 30.0).to_dict()
+    for frame in data["frames"]:
+        if frame["landmarks"] is not None:
+            frame["landmarks"] = [row[:2] for row in frame["landmarks"]]  # another tool: x, y only
+            frame["world"] = None
+    path = tmp_path / "other_tool.json"
+    path.write_text(json.dumps(data))
+    assert main(["analyze", str(path), "--exercise", "bridge", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "world" in err and "formcheck pose" in err

@@ -78,6 +78,24 @@ def test_two_people_are_counted():
     assert poses[-1].num_people == 2
 
 
+def test_second_person_entering_and_leaving_is_noticed_while_tracking_one():
+    """The tracker follows one person; the periodic people check still sees a second arrive and go."""
+    person = draw_person()
+    alone = np.concatenate([person, np.full_like(person, BACKGROUND)], axis=1)
+    twins = np.concatenate([person, person[:, ::-1]], axis=1)
+    settings = PoseSettings()
+    late = settings.people_check_every + settings.people_check_lag  # the longest a change can go unseen
+    scenes = [alone] * 10 + [twins] * (late + 5) + [alone] * (late + 5)
+    with PoseEstimator(settings) as estimator:
+        poses = [estimator.process(image, i / 30) for i, image in enumerate(scenes)]
+    counts = [p.num_people for p in poses]
+    assert all(p.detected for p in poses)
+    assert counts[:10] == [1] * 10, counts
+    entered, left = 10, 10 + late + 5
+    assert counts[entered + late : left] == [2] * (left - entered - late), counts
+    assert counts[left + late :] == [1] * (len(counts) - left - late), counts
+
+
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(PoseModelError, match="not found"):
         PoseEstimator(PoseSettings(model_path=tmp_path / "none.task"))

@@ -85,3 +85,57 @@ def test_bad_track_files_explain_themselves(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(TrackFormatError, match=message):
         Track.load(path)
+
+
+def _saved(tmp_path, count: int = 40, extra: dict | None = None):
+    frames = [_frame(i / 30, i) if i % 7 else PoseFrame.empty(i / 30, (640, 480)) for i in range(count)]
+    track = Track(frames=frames, image_size=(640, 480), fps=30.0, source="c.mp4", model="m", extra=extra or {})
+    return track, track.save(tmp_path / "t.json")
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_streamed_frames_equal_a_whole_read_whatever_the_buffer_size(tmp_path, monkeypatch, chunk):
+    import formcheck.track as track_module
+
+    track, path = _saved(tmp_path, extra={"note": "after the frames"})
+    whole = Track.from_dict(json.loads(path.read_text()))
+    monkeypatch.setattr(track_module, "_CHUNK", chunk)
+    header, frames = Track.stream(path)
+    streamed = list(frames)
+    assert header.image_size == (640, 480) and header.fps == 30.0 and header.source == "c.mp4"
+    assert header.extra == {"note": "after the frames"}
+    assert len(streamed) == len(whole.frames) == 40
+    for a, b in zip(whole.frames, streamed, strict=True):
+        assert a.timestamp_s == b.timestamp_s and a.num_people == b.num_people
+        if a.detected:
+            np.testing.assert_array_equal(a.landmarks, b.landmarks)
+            np.testing.assert_array_equal(a.world, b.world)
+        else:
+            assert not b.detected
+
+
+def test_stream_yields_frames_before_reading_the_rest(tmp_path):
+    _, path = _saved(tmp_path)
+    data = json.loads(path.read_text())
+    data["frames"][3]["landmarks"] = [[0, 0]] * 5
+    path.write_text(json.dumps(data))
+    _, frames = Track.stream(path)
+    assert next(frames).timestamp_s == 0.0 and next(frames) and next(frames)
+    with pytest.raises(TrackFormatError, match="33 rows"):
+        next(frames)
+
+
+def test_truncated_and_reordered_files_read_as_before(tmp_path):
+    track, path = _saved(tmp_path)
+    text = path.read_text()
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: len(text) // 2])
+    with pytest.raises(json.JSONDecodeError) as json_error:
+        json.loads(cut.read_text())
+    with pytest.raises(TrackFormatError, match="not a JSON track") as caught:
+        list(Track.stream(cut)[1])
+    assert str(caught.value) == f"cut.json is not a JSON track file ({json_error.value})"
+    data = json.loads(text)
+    reordered = tmp_path / "reordered.json"
+    reordered.write_text(json.dumps({"frames": data["frames"], **{k: v for k, v in data.items() if k != "frames"}}))
+    assert len(Track.load(reordered).frames) == len(track.frames)

@@ -102,7 +102,7 @@ class Analyzer:
     def _update(self, frame: PoseFrame) -> LiveState:
         t = float(frame.timestamp_s)
         nan = np.full(len(self.keys), np.nan)
-        if not frame.detected:
+        if not frame.detected or frame.world is None:  # the body axes need the 3D landmarks
             self._filter.reset()
             self._record(_Frame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
             self._counter.update(t, np.nan, False)

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
     # Before the model runs: never overwrite the input, and fail now rather than after the whole clip.
     check_outputs({f"--{opt}": getattr(args, opt) for opt in ("json", "csv", "annotated")}, inputs=[args.input])
-    analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet)
+    analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet, keep=False)
     result = analysis.result
     if args.json:
         result.to_json(args.json)
