@@ -145,6 +145,7 @@ def test_json_and_csv_export() -> None:
     assert d["summary"]["reps"]["left"] == len(d["reps"])
     rows = list(csv.DictReader(io.StringIO(result.to_csv())))
     assert len(rows) == len(d["reps"])
+    assert [int(r["rep"]) for r in rows] == [r["index"] + 1 for r in d["reps"]]  # as people count them
     assert rows[0]["faults"] == "trunk_shift"
     assert float(rows[0]["fault_trunk_shift"]) > 5
 

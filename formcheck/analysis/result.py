@@ -160,7 +160,7 @@ class SessionResult:
         rows = []
         for r in self.reps:
             row: dict[str, Any] = {
-                "rep": r.index,
+                "rep": r.index + 1,  # people count reps from 1 (the JSON "index" is 0-based)
                 "side": r.side,
                 "start_s": r.start_s,
                 "top_s": r.top_s,
