@@ -191,3 +191,25 @@ def test_too_small_a_lift_is_cued_at_the_top_not_on_the_way_up():
     assert not any(c and c.startswith(higher) for t, c, _ in cues if rep.start_s <= t < rep.top_s - 0.2)
     clean = _live_cues(SynthSpec(exercise="bridge", view="side", reps=2, hold_s=2.0, width=480, height=360))
     assert not any(c and c.startswith(higher) for _, c, _ in clean), "a full lift is never told to go higher"
+
+
+def test_a_rep_end_looks_only_at_recent_frames_however_long_the_session(monkeypatch):
+    """No re-scan of the whole session at each rep end: the per-frame cost stays flat."""
+    from formcheck.analysis import engine
+
+    spec = SynthSpec(exercise="bridge", view="side", reps=12, hold_s=1.0, rest_s=0.8, width=480, height=360)
+    frames = simulate(spec).to_pose_frames()
+    seen: list[int] = []
+    original = engine.Analyzer._series
+
+    def spy(self, smoothed, since=0):
+        series = original(self, smoothed, since)
+        seen.append(len(series["t"]))
+        return series
+
+    monkeypatch.setattr(engine.Analyzer, "_series", spy)
+    analyzer = Analyzer("bridge", live=True)
+    for frame in frames:
+        analyzer.update(frame)
+    assert sum(analyzer.finish().rep_counts.values()) == 12
+    assert len(seen) == 12 and max(seen) < len(frames) / 4, f"series lengths {seen} of {len(frames)} frames"

@@ -37,6 +37,8 @@ from formcheck.pose_types import PoseFrame
 
 VISIBILITY_MIN = 0.5  # MediaPipe's own default for "this landmark is visible"
 READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
+# Frames before a rep's start looked at when it ends: well over the 1 s locate_rep pads by.
+REP_WINDOW_FRAMES = 600
 # The exercise's floor contacts (hands, knees, feet, shoulders) must lie within this RMS distance
 # of one plane; rendered contacts sit 3.5-7.5 cm above the floor (0-2 cm RMS), MediaPipe's world
 # landmarks add a few cm. Further apart, the body is not in the exercise's position.
@@ -145,9 +147,21 @@ class Analyzer:
 
     def _online_rep(self, raw: RawRep) -> None:
         """A rep just ended. Live, analyse it now (it is final); for a file only its side is
-        needed now (the live counts), as ``finish`` analyses every rep on smoothed series."""
-        series = self._series(smoothed=False)
-        prev_end, self._last_end_index = self._last_end_index, raw.end_index
+        needed now (the live counts), as ``finish`` analyses every rep on smoothed series.
+
+        Only the frames since the previous rep (and at most ``REP_WINDOW_FRAMES`` before this
+        one's start) are looked at, so the work per rep stays flat however long the session.
+        """
+        base = max(self._last_end_index, raw.start_index - REP_WINDOW_FRAMES, 0)
+        series = self._series(smoothed=False, since=base)
+        prev_end = self._last_end_index - base
+        self._last_end_index = raw.end_index
+        raw = replace(
+            raw,
+            start_index=raw.start_index - base,
+            peak_index=raw.peak_index - base,
+            end_index=raw.end_index - base,
+        )
         if self.live:
             rest = self._rest.before(float(series["t"][raw.start_index]))
             rep = analyse_rep(
@@ -229,13 +243,14 @@ class Analyzer:
             self._ok_since = t
         return t - self._ok_since >= READY_AFTER_S
 
-    def _series(self, smoothed: bool) -> Series:
-        t = np.array([f.t for f in self._frames])
+    def _series(self, smoothed: bool, since: int = 0) -> Series:
+        frames = self._frames[since:] if since else self._frames
+        t = np.array([f.t for f in frames])
         if not smoothed:
-            live = np.array([f.live for f in self._frames])
+            live = np.array([f.live for f in frames])
             out = {k: live[:, i] for k, i in self._index.items()}
         else:
-            raw = np.array([f.raw for f in self._frames])
+            raw = np.array([f.raw for f in frames])
             fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 1 else 30.0
             out = {k: zero_phase_smooth(raw[:, i], fps) for k, i in self._index.items()}
             out["side"] = raw[:, self._index["side"]]  # a sign, not a signal: never smooth it
