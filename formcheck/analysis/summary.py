@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Prescription:
+class DefaultDose:
+    """The exercise's usual dose, recorded in every result's summary (its "prescription" key).
+    A patient's own prescription is ``formcheck.prescription.Prescription``, kept in the history."""
+
     reps: int  # per side for a one-sided exercise, in total for a bilateral one
     hold_s: float
     per_side: bool
@@ -25,7 +28,7 @@ class Prescription:
         return {"reps_per_side" if self.per_side else "reps": self.reps, "hold_s": self.hold_s}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Prescription:
+    def from_dict(cls, d: dict[str, Any]) -> DefaultDose:
         per_side = "reps_per_side" in d
         return cls(int(d["reps_per_side" if per_side else "reps"]), float(d["hold_s"]), per_side)
 
@@ -67,7 +70,7 @@ def _stat(fn, values: list[float]) -> float | None:
 @dataclass(frozen=True)
 class SessionSummary:
     reps: dict[str, int]  # per side: {"left": n, "right": n} or {"both": n}
-    prescription: Prescription
+    prescription: DefaultDose
     hold: HoldSummary
     range_of_motion: RangeSummary
     tempo: TempoSummary
@@ -99,7 +102,7 @@ class SessionSummary:
             common = CommonFault(code, count, cue)
         return cls(
             reps=counts,
-            prescription=Prescription(spec.reps_target, spec.hold_target_s, spec.unilateral),
+            prescription=DefaultDose(spec.reps_target, spec.hold_target_s, spec.unilateral),
             hold=HoldSummary(
                 mean_s=_stat(np.mean, holds),
                 min_s=_stat(np.min, holds),
@@ -141,7 +144,7 @@ class SessionSummary:
         common = d.get("most_common_fault")
         return cls(
             reps={k: int(v) for k, v in d["reps"].items()},
-            prescription=Prescription.from_dict(d["prescription"]),
+            prescription=DefaultDose.from_dict(d["prescription"]),
             hold=HoldSummary(**d["hold"]),
             range_of_motion=RangeSummary(**d["range_of_motion"]),
             tempo=TempoSummary(**d["tempo"]),
