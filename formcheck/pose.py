@@ -129,10 +129,13 @@ class PoseEstimator:
         if not detected:
             self._was_detected = False
             return 0
-        if not self._was_detected:  # (re)acquired: the tracker just ran its detector too
+        if not self._was_detected:
             self._was_detected = True
-            self._count = self._people.count(image)
-            self._next_check = index + self.settings.people_check_every
+            # (Re)acquired: count now, unless a count is recent (a flickering detection would
+            # otherwise pay for a check on every other frame).
+            if index >= self._next_check and self._pending is None:
+                self._count = self._people.count(image)
+                self._next_check = index + self.settings.people_check_every
         elif index >= self._next_check and self._pending is None:
             self._pending = (index + self.settings.people_check_lag, self._people.submit(image))
             self._next_check = index + self.settings.people_check_every
