@@ -125,8 +125,9 @@ def _prepare(args: tuple[Case, str]) -> str:
     clip = Path(out) / f"{case.name}.mp4"
     track_path = clip.with_suffix(".track.json")
     spec_path = clip.with_suffix(".spec.json")
-    # Compare through JSON (tuples come back as lists) so an unchanged spec keeps its cache.
-    if spec_path.exists() and json.loads(spec_path.read_text()) != json.loads(json.dumps(case.spec.to_dict())):
+    # Compare as specs (tuples come back as lists; fields left at their defaults may be absent)
+    # so an unchanged spec keeps its cache.
+    if spec_path.exists() and SynthSpec.from_dict(json.loads(spec_path.read_text())) != case.spec:
         for p in (clip, track_path):
             p.unlink(missing_ok=True)
     if not clip.exists():

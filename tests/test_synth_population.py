@@ -101,3 +101,11 @@ def test_camera_azimuth_and_fit_keep_the_body_in_frame():
     assert np.degrees(np.arccos(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))) == pytest.approx(30.0, abs=5.0)
     far = build_scene(SynthSpec(**base, camera_distance_m=4.0, camera_height_m=0.5, camera_fit=True)).truth
     assert np.linalg.norm(np.array(far.camera["position"])[:2]) > np.linalg.norm(a)
+
+
+def test_default_spec_dict_is_unchanged():
+    d = SynthSpec(exercise="bridge").to_dict()
+    for name in ("move_s", "rep_rom", "girth", "hip_width_m", "camera_azimuth_deg", "camera_fit", "thigh_scale"):
+        assert name not in d
+    s = SynthSpec(exercise="bridge", girth=1.2, camera_azimuth_deg=10.0)
+    assert s.to_dict()["girth"] == 1.2 and SynthSpec.from_dict(s.to_dict()) == s

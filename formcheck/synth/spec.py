@@ -159,6 +159,11 @@ class SynthSpec:
         d = asdict(self)
         d["fault_reps"] = list(self.fault_reps) if self.fault_reps is not None else None
         d["rep_rom"] = list(self.rep_rom) if self.rep_rom is not None else None
+        # Population knobs at their defaults are left out, so earlier specs and truth files (and
+        # the benchmark caches keyed on them) read exactly as before.
+        for name in POPULATION_FIELDS:
+            if d[name] == _DEFAULTS[name]:
+                del d[name]
         return d
 
     @classmethod
@@ -181,3 +186,19 @@ class SynthSpec:
             if kw.get(key) is not None:
                 kw[key] = tuple(kw[key])
         return cls(**kw)
+
+
+# Fields added for the randomised population (formcheck/synth/population.py).
+POPULATION_FIELDS = (
+    "move_s",
+    "rep_rom",
+    "trunk_scale",
+    "thigh_scale",
+    "shank_scale",
+    "arm_scale",
+    "hip_width_m",
+    "girth",
+    "camera_azimuth_deg",
+    "camera_fit",
+)
+_DEFAULTS = {f.name: f.default for f in fields(SynthSpec)}
