@@ -649,6 +649,7 @@ def suggest_thresholds(rows: list[dict]) -> dict[str, dict]:
             above = [v for v in pos + neg if v > t]
             t_mid = 0.5 * (t + min(above)) if above else t
             out[f.code] = {
+                "metric": f.metric,
                 "current": f.threshold,
                 "suggested": round(t_mid, 2),
                 "correct": f"{best[0]}/{len(pos) + len(neg)}",
@@ -679,10 +680,14 @@ def population_main(args) -> int:
     if tune_rows:
         sugg = suggest_thresholds(tune_rows)
         report["thresholds_suggested_by_tune_half"] = sugg
-        print("-- thresholds the tune half suggests (rep metric |value|; separates truly faulty from clean reps):")
+        print(
+            "-- thresholds the tune half suggests: |rep metric| that best separates truly faulty from clean reps"
+            " (in the metric's units, which for a fault judged as a change from rest is not the threshold's):"
+        )
         for code, d in sugg.items():
             print(
-                f"  {code:16s} current {d['current']:6.2f}  suggested {d['suggested']:6.2f}  correct {d['correct']:>7s}"
+                f"  {code:16s} {d['metric']:22s} current {d['current']:6.2f}  suggested {d['suggested']:6.2f}"
+                f"  correct {d['correct']:>7s}"
                 f"  faulty min/median {d['faulty_min_median']}  clean median/max {d['clean_median_max']}"
             )
     report["clips"] = rows
