@@ -20,10 +20,21 @@ SIDES = ("l", "r")
 
 @dataclass(frozen=True)
 class Body:
-    """Segment lengths and radii (metres) of an adult of ``height_m``; ``build`` widens the body."""
+    """Segment lengths and radii (metres) of an adult of ``height_m``; ``build`` widens the body.
+
+    The population knobs (all 1.0 / None by default, which is the standard adult): ``*_scale``
+    stretch one segment relative to height, ``hip_width_m`` sets the distance between the hip
+    joint centres (default 0.22 m x height/1.70 x build), ``girth`` thickens limbs and trunk.
+    """
 
     height_m: float = 1.70
     build: float = 1.0
+    trunk_scale: float = 1.0
+    thigh_scale: float = 1.0
+    shank_scale: float = 1.0
+    arm_scale: float = 1.0
+    hip_width_m: float | None = None
+    girth: float = 1.0
 
     @property
     def k(self) -> float:
@@ -32,6 +43,8 @@ class Body:
     # Lengths scale with height, widths and girths also with build.
     @property
     def hip_half(self) -> float:
+        if self.hip_width_m is not None:
+            return 0.5 * self.hip_width_m
         return 0.11 * self.k * self.build
 
     @property
@@ -41,7 +54,7 @@ class Body:
     @property
     def trunk(self) -> float:
         """Mid-hip to mid-shoulder."""
-        return 0.50 * self.k
+        return 0.50 * self.k * self.trunk_scale
 
     @property
     def neck(self) -> float:
@@ -55,11 +68,11 @@ class Body:
 
     @property
     def thigh(self) -> float:
-        return 0.42 * self.k
+        return 0.42 * self.k * self.thigh_scale
 
     @property
     def shank(self) -> float:
-        return 0.42 * self.k
+        return 0.42 * self.k * self.shank_scale
 
     @property
     def ankle_height(self) -> float:
@@ -72,11 +85,11 @@ class Body:
 
     @property
     def upper_arm(self) -> float:
-        return 0.30 * self.k
+        return 0.30 * self.k * self.arm_scale
 
     @property
     def forearm(self) -> float:
-        return 0.25 * self.k
+        return 0.25 * self.k * self.arm_scale
 
     @property
     def hand(self) -> float:
@@ -94,7 +107,7 @@ class Body:
             "forearm": 0.036,
             "neck": 0.050,
         }[part]
-        return base * self.k * self.build
+        return base * self.k * self.build * self.girth
 
 
 @dataclass

@@ -149,9 +149,13 @@ def frame_body(
     height: int,
     distance_m: float | None = None,
     margin: float = 0.10,
+    fit: bool = False,
 ) -> Camera:
     """A camera ``direction`` from the body at lens height ``height_m`` that keeps all
-    ``points`` (N, 3) inside the frame with ``margin`` (fraction of the image) on each side."""
+    ``points`` (N, 3) inside the frame with ``margin`` (fraction of the image) on each side.
+
+    With ``distance_m`` the camera stands exactly there, aimed at the body's centre; with
+    ``fit`` as well it stands at least as far back as framing needs (and is centred)."""
     lo, hi = points.min(axis=0), points.max(axis=0)
     base_target = 0.5 * (lo + hi)
     base_target[2] = min(max(base_target[2], 0.05), 0.6)
@@ -173,7 +177,7 @@ def frame_body(
             and np.all(uv[:, 1] < (1 - margin) * height)
         )
 
-    if distance_m is not None:
+    if distance_m is not None and not fit:
         return camera_at(distance_m)
     best = 20.0
     for _ in range(4):
@@ -181,7 +185,7 @@ def frame_body(
         for _ in range(30):
             mid = 0.5 * (lo_d + hi_d)
             lo_d, hi_d = (lo_d, mid) if fits(mid) else (mid, hi_d)
-        best = hi_d
+        best = hi_d if distance_m is None else max(hi_d, distance_m)
         cam = camera_at(best)
         uv, _ = cam.project(points)
         centre = 0.5 * (uv.min(axis=0) + uv.max(axis=0))

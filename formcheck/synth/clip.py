@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.synth.body import Body, Skeleton, landmarks_3d
 from formcheck.synth.camera import Camera, focal_from_fov, frame_body, shaken, view_direction
+from formcheck.synth.geometry import UP, rotation
 from formcheck.synth.metrics import truth_metrics
 from formcheck.synth.motion import plan_reps, state_at
 from formcheck.synth.poses import pose
@@ -53,7 +54,16 @@ def build_scene(
     spec: SynthSpec, visibility: Callable[[Skeleton, Body, Camera, np.ndarray], np.ndarray] | None = None
 ) -> Scene:
     """Pose every frame, place the camera, and compute the truth."""
-    body = Body(spec.height_m, spec.build)
+    body = Body(
+        spec.height_m,
+        spec.build,
+        trunk_scale=spec.trunk_scale,
+        thigh_scale=spec.thigh_scale,
+        shank_scale=spec.shank_scale,
+        arm_scale=spec.arm_scale,
+        hip_width_m=spec.hip_width_m,
+        girth=spec.girth,
+    )
     reps, duration = plan_reps(spec)
     times = np.arange(int(math.floor(duration * spec.fps + 1e-9)) + 1) / spec.fps
     states = [state_at(float(t), reps) for t in times]
@@ -63,12 +73,16 @@ def build_scene(
     rest = landmarks_3d(rest_skel, body)
 
     direction, lens_height = view_direction(spec.exercise, spec.view, spec.side, rest_skel)
+    if spec.camera_azimuth_deg:
+        direction = rotation(UP, math.radians(spec.camera_azimuth_deg)) @ direction
     if spec.camera_height_m is not None:
         lens_height = spec.camera_height_m
     focal = focal_from_fov(spec.width, spec.fov_deg)
     # Frame the landmarks plus the head's top and a little body thickness.
     pad = np.concatenate([lms.reshape(-1, 3), lms.reshape(-1, 3) + np.array([0, 0, 0.08])])
-    base = frame_body(pad, direction, lens_height, focal, spec.width, spec.height, spec.camera_distance_m)
+    base = frame_body(
+        pad, direction, lens_height, focal, spec.width, spec.height, spec.camera_distance_m, fit=spec.camera_fit
+    )
     shake = _shake_offsets(spec, len(times))
     cameras = [shaken(base, yaw, pitch) if spec.shake_deg > 0 else base for yaw, pitch in shake]
 

@@ -52,13 +52,15 @@ def plan_reps(spec: SynthSpec) -> tuple[list[RepPlan], float]:
     """The reps of a clip and its total duration in seconds."""
     rng = np.random.default_rng(spec.seed)
     var = spec.variation
-    move = DEFAULT_MOVE_S[spec.exercise] / spec.tempo
+    move = (spec.move_s if spec.move_s is not None else DEFAULT_MOVE_S[spec.exercise]) / spec.tempo
     reps: list[RepPlan] = []
     t = spec.lead_in_s
     for i in range(spec.reps):
         up = move * float(np.clip(1 + var * rng.normal(0, 0.08), 0.7, 1.3))
         down = move * float(np.clip(1 + var * rng.normal(0, 0.08), 0.7, 1.3))
         rom = spec.rom * float(np.clip(1 + var * rng.normal(0, 0.02), 0.95, 1.05))
+        if spec.rep_rom is not None:
+            rom *= spec.rep_rom[i]
         rest = spec.rest_s * float(np.clip(1 + var * rng.normal(0, 0.15), 0.6, 1.4))
         start = t
         top = start + up

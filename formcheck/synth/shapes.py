@@ -75,7 +75,7 @@ def _trunk_frame(skel: Skeleton) -> np.ndarray:
 
 
 def body_shapes(skel: Skeleton, body: Body, pal: Palette) -> Shapes:
-    k, bw = body.k, body.k * body.build
+    k, bw = body.k, body.k * body.build * body.girth
     s = Shapes()
     skin, shirt, pants, shoes = pal.rgb("skin"), pal.rgb("shirt"), pal.rgb("pants"), pal.rgb("shoes")
 

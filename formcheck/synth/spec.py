@@ -68,9 +68,18 @@ class SynthSpec:
     lead_in_s: float = 1.0  # still in the start posture before the first rep and after the last
     variation: float = 1.0  # scale of rep-to-rep variation (0 = identical reps)
     rom: float = 1.0  # fraction of the exercise's normal range of motion
+    move_s: float | None = None  # seconds to lift (and to lower), before tempo; None = the exercise's default
+    rep_rom: tuple[float, ...] | None = None  # per-rep multiplier of rom (partial reps); None = all 1
     # Body
     height_m: float = 1.70
     build: float = 1.0
+    # Proportions relative to a standard adult of height_m (1.0 = standard), body.py
+    trunk_scale: float = 1.0
+    thigh_scale: float = 1.0
+    shank_scale: float = 1.0
+    arm_scale: float = 1.0  # upper arm and forearm
+    hip_width_m: float | None = None  # distance between hip joint centres; None = 0.22 m x height/1.70 x build
+    girth: float = 1.0  # limb and trunk thickness
     skin_rgb: tuple[int, int, int] = (224, 172, 140)
     hair_rgb: tuple[int, int, int] = (60, 40, 28)
     shirt_rgb: tuple[int, int, int] = (40, 110, 190)
@@ -85,6 +94,8 @@ class SynthSpec:
     fov_deg: float = 62.0  # horizontal field of view, like a phone's main camera
     camera_distance_m: float | None = None  # horizontal distance to the body; None = frame it
     camera_height_m: float | None = None  # lens height above the floor; None = the view's default
+    camera_azimuth_deg: float = 0.0  # turn the view's direction about the vertical (+ = counter-clockwise from above)
+    camera_fit: bool = False  # with camera_distance_m: move back if the body would not fit in the frame
     # Image noise
     noise: float = 0.0  # gaussian pixel noise, standard deviation in 0-255 levels
     shake_deg: float = 0.0  # camera shake, standard deviation of the aim in degrees
@@ -113,6 +124,23 @@ class SynthSpec:
             raise ValueError("rom must be between 0.1 and 1.3")
         if not 1.2 <= self.height_m <= 2.2:
             raise ValueError("body height must be between 1.2 and 2.2 m")
+        for name in ("trunk_scale", "thigh_scale", "shank_scale", "arm_scale"):
+            if not 0.7 <= getattr(self, name) <= 1.3:
+                raise ValueError(f"{name} must be between 0.7 and 1.3")
+        if self.hip_width_m is not None and not 0.10 <= self.hip_width_m <= 0.35:
+            raise ValueError("hip width must be between 0.10 and 0.35 m")
+        if not 0.6 <= self.girth <= 1.6:
+            raise ValueError("girth must be between 0.6 and 1.6")
+        if self.move_s is not None and not 0.2 <= self.move_s <= 5.0:
+            raise ValueError("move time must be between 0.2 and 5 s")
+        if not 20.0 <= self.fov_deg <= 130.0:
+            raise ValueError("field of view must be between 20 and 130 degrees")
+        if self.rep_rom is not None:
+            object.__setattr__(self, "rep_rom", tuple(float(r) for r in self.rep_rom))
+            if len(self.rep_rom) != self.reps:
+                raise ValueError("rep_rom needs one value per rep")
+            if not all(0.05 <= r * self.rom <= 1.3 for r in self.rep_rom):
+                raise ValueError("rep_rom x rom must be between 0.05 and 1.3")
         if self.width < 64 or self.height < 64:
             raise ValueError("resolution must be at least 64x64")
         if self.fault_reps is not None:
@@ -130,6 +158,12 @@ class SynthSpec:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["fault_reps"] = list(self.fault_reps) if self.fault_reps is not None else None
+        d["rep_rom"] = list(self.rep_rom) if self.rep_rom is not None else None
+        # Population knobs at their defaults are left out, so earlier specs and truth files (and
+        # the benchmark caches keyed on them) read exactly as before.
+        for name in POPULATION_FIELDS:
+            if d[name] == _DEFAULTS[name]:
+                del d[name]
         return d
 
     @classmethod
@@ -148,6 +182,23 @@ class SynthSpec:
         ):
             if key in kw:
                 kw[key] = tuple(kw[key])
-        if kw.get("fault_reps") is not None:
-            kw["fault_reps"] = tuple(kw["fault_reps"])
+        for key in ("fault_reps", "rep_rom"):
+            if kw.get(key) is not None:
+                kw[key] = tuple(kw[key])
         return cls(**kw)
+
+
+# Fields added for the randomised population (formcheck/synth/population.py).
+POPULATION_FIELDS = (
+    "move_s",
+    "rep_rom",
+    "trunk_scale",
+    "thigh_scale",
+    "shank_scale",
+    "arm_scale",
+    "hip_width_m",
+    "girth",
+    "camera_azimuth_deg",
+    "camera_fit",
+)
+_DEFAULTS = {f.name: f.default for f in fields(SynthSpec)}
