@@ -26,6 +26,7 @@ from formcheck.analysis.exercises.common import (
     top_change,
 )
 from formcheck.analysis.geometry import angle_at
+from formcheck.analysis.lookalikes import BIRD_DOG, DONKEY_KICK, STANDING
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -306,4 +307,5 @@ FIRE_HYDRANT = ExerciseSpec(
     reps_target=10,  # "several repetitions on each side"
     smoothing_keys=POSTURE_KEYS,
     primary_from_rest=True,
+    lookalikes=(*STANDING, BIRD_DOG, DONKEY_KICK),
 )
