@@ -27,6 +27,9 @@ from formcheck.analysis.exercises import get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
 from formcheck.analysis.filters import OneEuroFilter, zero_phase_smooth
 from formcheck.analysis.live_cues import LiveCues
+from formcheck.analysis.lookalikes import KEYS as LOOKALIKE_KEYS
+from formcheck.analysis.lookalikes import features as lookalike_features
+from formcheck.analysis.lookalikes import spotted
 from formcheck.analysis.rep_analysis import RestTracker, Series, analyse_rep, locate_rep, measurable
 from formcheck.analysis.reps import RawRep, RepCounter
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
@@ -74,7 +77,9 @@ class Analyzer:
         self.side_mode = side
         self.live = live
         self.source = source
-        self.keys: list[str] = list(self.spec.series_keys)  # the per-frame series, not the reported keys
+        # The per-frame series, not the reported keys (and the look-alike read-outs, if any).
+        extra = LOOKALIKE_KEYS if self.spec.lookalikes else ()
+        self.keys: list[str] = list(dict.fromkeys([*self.spec.series_keys, *extra]))
         self._index = {k: i for i, k in enumerate(self.keys)}
         self._frames: list[_Frame] = []
         # min_cutoff 1.5 Hz keeps rest jitter down; beta lets a 50°/s lift through with < 2 frames lag.
@@ -132,6 +137,8 @@ class Analyzer:
         axes = body.axes(self.spec.anterior, up, rms)
         self._view, az = self._views.update(t, axes)
         metrics = self.spec.measure(body, axes, self._view)
+        if self.spec.lookalikes:
+            metrics = {**lookalike_features(body), **metrics}
         raw = np.array([metrics.get(k, np.nan) for k in self.keys], dtype=float)
         live = self._filter(raw, t)
         posture_cue = self.spec.start_posture(self._as_dict(live))
@@ -187,11 +194,16 @@ class Analyzer:
         n = len(frames)
         ok = [f for f in frames if f.status == LiveStatus.OK]
         view, az = clip_view(np.array([f.azimuth for f in frames]), self.spec.views)
+        lookalike = None
         if self.live or n == 0:
             reps = list(self._reps)
             ready_frac = float(np.mean([f.message is None for f in ok])) if ok else 0.0
+            if n:
+                lookalike = spotted(self.spec.lookalikes, self._series(smoothed=False), view)
         else:
-            reps, ready_frac = self._replay(self._series(smoothed=True), view)
+            series = self._series(smoothed=True)
+            reps, ready_frac = self._replay(series, view)
+            lookalike = spotted(self.spec.lookalikes, series, view)
         tally = FrameTally(
             frames=n,
             detected=sum(f.status != LiveStatus.NO_PERSON for f in frames),
@@ -201,7 +213,7 @@ class Analyzer:
             not_visible_messages=Counter(f.message for f in frames if f.status == LiveStatus.NOT_VISIBLE),
             posture_messages=Counter(f.message for f in ok if f.message),
         )
-        status, message = verdict(self.spec, tally, view, len(reps))
+        status, message = verdict(self.spec, tally, view, len(reps), lookalike)
         if status.unreadable:
             reps = []  # never invent reps on a clip we could not read
         duration = frames[-1].t - frames[0].t if n else 0.0

@@ -1,7 +1,8 @@
 """The verdict on a whole session: can it be scored, and if not, why, in plain words.
 
 One function, used by ``Analyzer.finish``; the checks run in order and the first that fails
-decides (no person, then visibility, then the start posture, then the camera view, then reps).
+decides (no person, then visibility, then a look-alike exercise, then the start posture, then the
+camera view, then reps).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from formcheck.analysis.codes import Status
 from formcheck.analysis.exercises.base import ExerciseSpec
+from formcheck.analysis.lookalikes import Lookalike
 
 SECOND_PERSON_CUE = "I can see more than one person. Ask others to step out of view so I follow only you."
 CROWDED_SHARE = 0.2  # more than this share of frames with a second person earns a warning on the result
@@ -30,15 +32,20 @@ class FrameTally:
 
 
 def verdict(
-    spec: ExerciseSpec, tally: FrameTally, view: str | None, reps_found: int
+    spec: ExerciseSpec, tally: FrameTally, view: str | None, reps_found: int, lookalike: Lookalike | None = None
 ) -> tuple[Status, str | None]:
-    """The session's status and its message (None when there is nothing to say)."""
+    """The session's status and its message (None when there is nothing to say).
+
+    ``lookalike``: a different exercise the clip was seen to show (lookalikes.py); it is named
+    rather than counted, and rather than advice on the camera."""
     n, detected, visible = tally.frames, tally.detected, tally.visible
     if n == 0 or detected < max(1, 0.2 * n):
         return Status.NO_PERSON, "No person was found in this clip. Film the whole body, well lit."
     if visible < 0.3 * detected:
         msgs = tally.not_visible_messages
         return Status.NOT_VISIBLE, msgs.most_common(1)[0][0] if msgs else "The body is not fully in view."
+    if lookalike is not None:
+        return Status.WRONG_EXERCISE, lookalike.message(spec.title)
     if not reps_found and tally.ready_fraction < 0.2:
         cues = tally.posture_messages
         hint = f" ({cues.most_common(1)[0][0]})" if cues else ""

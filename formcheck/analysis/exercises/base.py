@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.analysis.body import Axes, Body
+from formcheck.analysis.lookalikes import Lookalike
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -152,6 +153,9 @@ class ExerciseSpec:
     # Report the primary angle as the change from the rep's rest level (the start position is
     # the anatomical zero, e.g. the fire hydrant's thigh hanging straight down).
     primary_from_rest: bool = False
+    # Other exercises this one is easily mistaken for, most specific first (lookalikes.py): when
+    # the clip shows one, the verdict names it instead of counting reps or advising on the camera.
+    lookalikes: tuple[Lookalike, ...] = ()
 
     @property
     def display_label(self) -> str:

@@ -26,6 +26,7 @@ from formcheck.analysis.exercises.common import (
     top_median,
 )
 from formcheck.analysis.geometry import angle_at
+from formcheck.analysis.lookalikes import LYING_LEG_RAISE, STANDING
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -230,4 +231,5 @@ BRIDGE = ExerciseSpec(
     hold_target_s=3.0,  # "hold this bridge for a few seconds"
     reps_target=15,  # "a few sets of 15 repetitions"
     smoothing_keys=POSTURE_KEYS,
+    lookalikes=(LYING_LEG_RAISE, *STANDING),
 )

@@ -24,6 +24,7 @@ from formcheck.analysis.exercises.common import (
     short_hold_fault,
 )
 from formcheck.analysis.geometry import angle_between, reject, unit
+from formcheck.analysis.lookalikes import STANDING
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -237,4 +238,5 @@ CLAMSHELL = ExerciseSpec(
     hold_target_s=1.5,  # "hold this position for a moment or two"
     reps_target=15,  # "15 to 20 times on each side"
     smoothing_keys=POSTURE_KEYS,
+    lookalikes=STANDING,
 )

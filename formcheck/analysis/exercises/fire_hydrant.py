@@ -26,6 +26,7 @@ from formcheck.analysis.exercises.common import (
     top_change,
 )
 from formcheck.analysis.geometry import angle_at
+from formcheck.analysis.lookalikes import BIRD_DOG, DONKEY_KICK, STANDING
 from formcheck.analysis.reps import RepThresholds
 from formcheck.analysis.views import ViewSpec
 
@@ -52,6 +53,38 @@ def _abduction(body: Body, side: str) -> float:
     return float(np.degrees(np.arctan2(out * d[0], d[1])))
 
 
+# Side view: the supporting thigh hangs straight down and keeps its image length; the working
+# thigh swings out towards (or away from) the lens, so its image length shrinks as cos(abduction).
+# On a real clip filmed from the working side (benchmarks/real_footage.py) the working thigh fell
+# from ~0.8 trunk lengths at rest to 0.33-0.45 at each top, while the supporting one stayed at
+# 0.8-0.9. At rest the ratio of the shorter to the longer thigh read 0.91-1.0 (the far leg is
+# further from the lens, and the model's far-side landmarks jitter): through arccos' steep start
+# that is 0-25° of noise, enough for phantom reps. So ratios above SIDE_REST_RATIO read as 0°:
+# below ~25° of abduction the side view cannot tell a lift from jitter. Near the top arccos is
+# flat, so the reference hardly matters there (a 0.45 ratio reads 60° against 0.9, 63° against 1).
+SIDE_REST_RATIO = 0.9
+
+
+def thigh_lengths(body: Body) -> dict[str, float]:
+    """Each thigh's image length in trunk lengths (shoulder midpoint to hip midpoint, in the image)."""
+    trunk = float(np.linalg.norm(body.mid2("shoulder") - body.mid2("hip")))
+    if trunk < 1.0:
+        return {s: float("nan") for s in SIDES}
+    return {s: float(np.linalg.norm(body.j2(s, "knee") - body.j2(s, "hip"))) / trunk for s in SIDES}
+
+
+def _side_abduction(body: Body) -> tuple[str, float]:
+    """(working side, abduction in degrees) from the side view: the thigh that is foreshortened
+    against the other one, whichever is nearer the camera (label-free: the shorter one works)."""
+    lengths = thigh_lengths(body)
+    work = min(lengths, key=lengths.get)
+    other = "right" if work == "left" else "left"
+    ratio = lengths[work] / lengths[other] if lengths[other] > 0 else float("nan")
+    if not np.isfinite(ratio):
+        return work, float("nan")
+    return work, float(np.degrees(np.arccos(np.clip(ratio / SIDE_REST_RATIO, 0.0, 1.0))))
+
+
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # Abduction: in the back view the plane across the body faces the camera and the 2D image
     # angle is used. Measured on renders through MediaPipe (benchmarks/accuracy.py): 2D reads
@@ -63,8 +96,14 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # angle is not reported there.
     abd = {s: _abduction(body, s) for s in SIDES}
     work = max(abd, key=abd.get)  # the leg that is out: label-free
+    primary = abd[work]
+    if view == "side":
+        # From the side the swing out is towards the lens: read it from the thigh's shortening.
+        work, primary = _side_abduction(body)
     support = "right" if work == "left" else "left"
-    side = 1.0 if float(np.dot(body.j3(work, "hip") - body.mid3("hip"), axes.left)) > 0 else -1.0
+    # The working side, label-free: the working knee swings out to that side of the hips
+    # (further than its hip sits from the midline, so the sign is firmer than the hip's own).
+    side = 1.0 if float(np.dot(body.j3(work, "knee") - body.mid3("hip"), axes.left)) > 0 else -1.0
     # Hip line tilt in the image; + = the working hip is higher (smaller image y).
     hw, hs = body.j2(work, "hip"), body.j2(support, "hip")
     tilt = float(np.degrees(np.arctan2(hs[1] - hw[1], abs(hw[0] - hs[0]) + 1e-9)))
@@ -79,7 +118,7 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     trunk_cm = float(offset / sw * SHOULDER_WIDTH_CM) if sw > 1.0 else float("nan")
     knee = angle_at(body.j3(work, "hip"), body.j3(work, "knee"), body.j3(work, "ankle"))
     return {
-        "primary": abd[work],
+        "primary": primary,
         "side": side,
         "pelvic_tilt_deg": tilt,
         "knee_angle_deg": knee,
@@ -214,7 +253,9 @@ FAULTS: tuple[FaultSpec, ...] = (
     short_hold_fault("Pause at the top for a moment before lowering your leg.", "abduction_deg"),
 )
 
-BACKISH = frozenset({"back"})
+# The abduction (and so the hold) is read from behind (image angle) and from the working side
+# (thigh foreshortening, see SIDE_REST_RATIO).
+ABDUCTION_VIEWS = frozenset({"back", "side"})
 
 FIRE_HYDRANT = ExerciseSpec(
     name="fire_hydrant",
@@ -229,12 +270,12 @@ FIRE_HYDRANT = ExerciseSpec(
     azimuth_reference="left",
     views=VIEWS,
     recommended_views=("back",),
-    count_views=("back", "oblique"),
+    count_views=("back", "oblique", "side"),
     primary=MetricSpec(
         "abduction_deg",
         "Hip abduction",
         "deg",
-        BACKISH,
+        ABDUCTION_VIEWS,
         "Angle of the working thigh out to the side from straight down: 0° at rest, 45-60° at the top.",
     ),
     metrics=(
@@ -266,4 +307,5 @@ FIRE_HYDRANT = ExerciseSpec(
     reps_target=10,  # "several repetitions on each side"
     smoothing_keys=POSTURE_KEYS,
     primary_from_rest=True,
+    lookalikes=(*STANDING, BIRD_DOG, DONKEY_KICK),
 )
