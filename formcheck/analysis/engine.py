@@ -136,7 +136,7 @@ class Analyzer:
         self._record(_Frame(t, LiveStatus.OK, raw, live, np.nan if az is None else az, posture_cue))
         ready = self._ready(t, posture_cue is None)
         rest_now = self._counter.state == Phase.REST
-        raw_rep = self._counter.update(t, live[0], ready)
+        raw_rep = self._counter.update(t, live[0], ready, posture_cue is None)
         if rest_now and self._counter.in_rest_band(live[0]):
             self._rest.add(t, live)
         if raw_rep is not None:
@@ -174,6 +174,9 @@ class Analyzer:
         ok = [f for f in frames if f.status == LiveStatus.OK]
         view, az = clip_view(np.array([f.azimuth for f in frames]), self.spec.views)
         if self.live or n == 0:
+            last = self._counter.flush() if self.live else None
+            if last is not None:
+                self._online_rep(last)
             reps = list(self._reps)
             ready_frac = float(np.mean([f.message is None for f in ok])) if ok else 0.0
         else:
@@ -252,6 +255,25 @@ class Analyzer:
         ok_count = 0
         prev_end = 0
         t = s["t"]
+
+        def add(raw: RawRep) -> None:
+            nonlocal prev_end
+            before = rest.before(float(t[raw.start_index]))
+            reps.append(
+                analyse_rep(
+                    self.spec,
+                    raw,
+                    s,
+                    online=False,
+                    view=view,
+                    index=len(reps),
+                    rest=before,
+                    side_mode=self.side_mode,
+                    prev_end=prev_end,
+                )
+            )
+            prev_end = raw.end_index
+
         for i in range(len(t)):
             vec = np.array([s[k][i] for k in self.keys])
             if self._frames[i].status != LiveStatus.OK or not np.isfinite(vec[0]):
@@ -267,25 +289,14 @@ class Analyzer:
                 ok_since = t[i]
             ready = good and t[i] - ok_since >= READY_AFTER_S
             rest_now = counter.state == Phase.REST
-            raw = counter.update(t[i], vec[0], ready)
+            raw = counter.update(t[i], vec[0], ready, good)
             if rest_now and counter.in_rest_band(vec[0]):
                 rest.add(t[i], vec)
             if raw is not None:
-                before = rest.before(float(t[raw.start_index]))
-                reps.append(
-                    analyse_rep(
-                        self.spec,
-                        raw,
-                        s,
-                        online=False,
-                        view=view,
-                        index=len(reps),
-                        rest=before,
-                        side_mode=self.side_mode,
-                        prev_end=prev_end,
-                    )
-                )
-                prev_end = raw.end_index
+                add(raw)
+        last = counter.flush()  # the clip ended during the last lowering
+        if last is not None:
+            add(last)
         return reps, ready_count / ok_count if ok_count else 0.0
 
     def _counts(self) -> dict[str, int]:
