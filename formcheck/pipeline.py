@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from formcheck.analysis.quality import brightness, light_warning
 from formcheck.annotate import draw_skeleton
 from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
@@ -62,11 +63,14 @@ def run_video(
     info = probe(video_path)
     report = ReadReport()
     frames: list[PoseFrame] = []
+    levels: list[float] = []  # picture brightness, every 10th frame: a dark clip earns a warning
     writer = VideoWriter(annotated_path, fps=info.fps or 30.0) if annotated_path else None
     sink = BackgroundSink(writer.write) if writer else None
     try:
         for video_frame, pose in iter_pose(video_path, settings, progress, info, report):
             frames.append(pose)
+            if video_frame.index % 10 == 0:
+                levels.append(brightness(video_frame.image))
             picture = on_frame(video_frame, pose)
             if sink:
                 sink.put(picture)
@@ -81,13 +85,14 @@ def run_video(
             writer.abort()
         raise
     model = Path((settings.model_path if settings else None) or default_model_path()).name
+    dark = light_warning(levels)
     return Track(
         frames=frames,
         image_size=(info.width, info.height),
         fps=info.fps,
         source=Path(video_path).name,
         model=model,
-        warnings=[report.stopped_early] if report.stopped_early else [],
+        warnings=[w for w in (report.stopped_early, dark) if w],
     )
 
 

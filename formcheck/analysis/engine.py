@@ -27,6 +27,7 @@ from formcheck.analysis.exercises import get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
 from formcheck.analysis.filters import OneEuroFilter, zero_phase_smooth
 from formcheck.analysis.live_cues import LiveCues
+from formcheck.analysis.quality import QualityTally
 from formcheck.analysis.rep_analysis import RestTracker, Series, analyse_rep, locate_rep, measurable
 from formcheck.analysis.reps import RawRep, RepCounter
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
@@ -88,6 +89,7 @@ class Analyzer:
         self._cues = LiveCues(self.spec)
         self._crowded_frames = 0  # frames in which the model saw more than one person
         self._last_end_index = 0
+        self._quality = QualityTally()  # picture size, detection and confidence: warnings at the end
 
     # ------------------------------------------------------------------------------ streaming
     def update(self, frame: PoseFrame) -> LiveState:
@@ -104,12 +106,14 @@ class Analyzer:
         nan = np.full(len(self.keys), np.nan)
         if not frame.detected:
             self._filter.reset()
+            self._quality.add(frame.image_size, None)
             self._record(_Frame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
             self._counter.update(t, np.nan, False)
             self._ok_since = None
             cue = "I can't see anyone. Step into the camera's view."
             return self._state(t, LiveStatus.NO_PERSON, None, cue, CueCode.NO_PERSON)
         body = Body.from_frame(frame)
+        self._quality.add(frame.image_size, body)
         # Gate on presence and being inside the picture: lying poses hide a hip or shoulder
         # behind the body in most views, and the model still places hidden joints well.
         missing = [
@@ -212,6 +216,7 @@ class Analyzer:
             primary_key=self.spec.primary.key,
             metric_units=units,
             source=self.source,
+            warnings=self._quality.warnings(),
         )
 
     # ------------------------------------------------------------------------------ internals
