@@ -119,3 +119,71 @@ def test_getting_into_position_is_never_a_rep() -> None:
             reps.append(r)
     assert len(reps) == 1
     assert t[reps[0].start_index] == pytest.approx(4.0, abs=0.2)
+
+
+# -- class 9: degraded video earns a warning ---------------------------------------------------
+def test_small_picture_warns_and_a_normal_one_does_not() -> None:
+    small = simulate(_spec(exercise="bridge", view="side", reps=1, width=160, height=90))
+    warned = analyze_frames(small.to_pose_frames(), "bridge").warnings
+    assert any("too small" in w for w in warned)
+    normal = simulate(_spec(exercise="bridge", view="side", reps=1))
+    assert analyze_frames(normal.to_pose_frames(), "bridge").warnings == []
+
+
+def test_unsure_pose_model_warns() -> None:
+    from dataclasses import replace
+
+    frames = simulate(_spec(exercise="bridge", view="side", reps=1)).to_pose_frames()
+    unsure = []
+    for f in frames:
+        lm = f.landmarks.copy()
+        lm[:, 3] = np.minimum(lm[:, 3], 0.6)  # visibility: the model is guessing
+        unsure.append(replace(f, landmarks=lm))
+    assert any("unsure" in w for w in analyze_frames(unsure, "bridge").warnings)
+
+
+def test_frames_without_a_person_warn() -> None:
+    from formcheck.pose_types import PoseFrame
+
+    frames = simulate(_spec(exercise="bridge", view="side", reps=2)).to_pose_frames()
+    gappy = [f if i % 3 else PoseFrame.empty(f.timestamp_s, f.image_size) for i, f in enumerate(frames)]
+    assert any("frames" in w for w in analyze_frames(gappy, "bridge").warnings)
+
+
+def test_dark_video_warns() -> None:
+    from formcheck.analysis.quality import brightness, light_warning
+
+    rng = np.random.default_rng(0)
+    dark = [brightness(rng.integers(0, 40, size=(90, 160, 3), dtype=np.uint8)) for _ in range(5)]
+    lit = [brightness(rng.integers(60, 220, size=(90, 160, 3), dtype=np.uint8)) for _ in range(5)]
+    assert light_warning(dark) is not None
+    assert light_warning(lit) is None
+
+
+# -- class 2: clamshell filmed from in front with the phone low ---------------------------------
+@pytest.mark.parametrize("height", [0.4, 0.7, 1.0])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_clamshell_front_low_phone_counts_full_openings_unflagged(height: float, side: str) -> None:
+    truth = simulate(_spec(exercise="clamshell", view="floor", side=side, camera_height_m=height))
+    result = analyze_frames(truth.to_pose_frames(), "clamshell")
+    assert {k: v for k, v in result.rep_counts.items() if v} == {side: len(truth.reps)}
+    assert not any("small_opening" in codes for codes in _fault_codes(result))
+
+
+def test_clamshell_top_hand_on_the_hip_still_counts() -> None:
+    """Patients often rest the top hand on the top hip: it is not a floor contact."""
+    from dataclasses import replace
+
+    from formcheck.landmarks import side_landmark
+
+    truth = simulate(_spec(exercise="clamshell", view="front", side="left"))
+    frames = []
+    for f in truth.to_pose_frames():
+        lm, world = f.landmarks.copy(), f.world.copy()
+        # the top (working) leg's hand on its hip: 5 cm above it
+        w, h = int(side_landmark("left", "wrist")), int(side_landmark("left", "hip"))
+        lm[w, :3] = lm[h, :3]
+        world[w] = world[h] + 0.05 * np.sign(world[h] - world[int(side_landmark("right", "hip"))])
+        frames.append(replace(f, landmarks=lm, world=world))
+    result = analyze_frames(frames, "clamshell")
+    assert {k: v for k, v in result.rep_counts.items() if v} == {"left": len(truth.reps)}
