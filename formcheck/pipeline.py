@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from formcheck.analysis.quality import brightness, light_warning
 from formcheck.annotate import draw_skeleton
 from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
@@ -111,21 +112,25 @@ def run_video(
     info = probe(video_path)
     report = ReadReport()
     frames: list[PoseFrame] = []
+    levels: list[float] = []  # picture brightness, every 10th frame: a dark clip earns a warning
     with annotated_writer(annotated_path, info.fps, draw_skeleton) as sink:
         for video_frame, pose in iter_pose(video_path, settings, progress, info, report):
             if keep_frames:
                 frames.append(pose)
+            if video_frame.index % 10 == 0:
+                levels.append(brightness(video_frame.image))
             if on_frame:
                 on_frame(video_frame, pose)
             if sink:
                 sink.put((video_frame.image, pose))
+    dark = light_warning(levels)
     return Track(
         frames=frames,
         image_size=(info.width, info.height),
         fps=info.fps,
         source=Path(video_path).name,
         model=model_name(settings),
-        warnings=[report.stopped_early] if report.stopped_early else [],
+        warnings=[w for w in (report.stopped_early, dark) if w],
     )
 
 

@@ -30,6 +30,7 @@ from formcheck.analysis.live_cues import LiveCues
 from formcheck.analysis.lookalikes import KEYS as LOOKALIKE_KEYS
 from formcheck.analysis.lookalikes import features as lookalike_features
 from formcheck.analysis.lookalikes import spotted
+from formcheck.analysis.quality import QualityTally
 from formcheck.analysis.rep_analysis import RestTracker, Series, analyse_rep, locate_rep, measurable
 from formcheck.analysis.reps import RawRep, RepCounter
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
@@ -95,6 +96,7 @@ class Analyzer:
         self._cues = LiveCues(self.spec)
         self._crowded_frames = 0  # frames in which the model saw more than one person
         self._last_end_index = 0
+        self._quality = QualityTally()  # picture size, detection and confidence: warnings at the end
 
     # ------------------------------------------------------------------------------ streaming
     def update(self, frame: PoseFrame) -> LiveState:
@@ -111,12 +113,14 @@ class Analyzer:
         nan = np.full(len(self.keys), np.nan)
         if not frame.detected or frame.world is None:  # the body axes need the 3D landmarks
             self._filter.reset()
+            self._quality.add(frame.image_size, None)
             self._record(_Frame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
             self._counter.update(t, np.nan, False)
             self._ok_since = None
             cue = "I can't see anyone. Step into the camera's view."
             return self._state(t, LiveStatus.NO_PERSON, None, cue, CueCode.NO_PERSON)
         body = Body.from_frame(frame)
+        self._quality.add(frame.image_size, body)
         # Gate on presence and being inside the picture: lying poses hide a hip or shoulder
         # behind the body in most views, and the model still places hidden joints well.
         missing = [
@@ -145,7 +149,7 @@ class Analyzer:
         self._record(_Frame(t, LiveStatus.OK, raw, live, np.nan if az is None else az, posture_cue))
         ready = self._ready(t, posture_cue is None)
         rest_now = self._counter.state == Phase.REST
-        raw_rep = self._counter.update(t, live[0], ready)
+        raw_rep = self._counter.update(t, live[0], ready, posture_cue is None)
         if rest_now and self._counter.in_rest_band(live[0]):
             self._rest.add(t, live)
         if raw_rep is not None:
@@ -196,6 +200,9 @@ class Analyzer:
         view, az = clip_view(np.array([f.azimuth for f in frames]), self.spec.views)
         lookalike = None
         if self.live or n == 0:
+            last = self._counter.flush() if self.live else None
+            if last is not None:
+                self._online_rep(last)
             reps = list(self._reps)
             ready_frac = float(np.mean([f.message is None for f in ok])) if ok else 0.0
             if n:
@@ -235,6 +242,7 @@ class Analyzer:
             primary_key=self.spec.primary.key,
             metric_units=units,
             source=self.source,
+            warnings=self._quality.warnings(),
         )
 
     # ------------------------------------------------------------------------------ internals
@@ -279,6 +287,25 @@ class Analyzer:
         ok_count = 0
         prev_end = 0
         t = s["t"]
+
+        def add(raw: RawRep) -> None:
+            nonlocal prev_end
+            before = rest.before(float(t[raw.start_index]))
+            reps.append(
+                analyse_rep(
+                    self.spec,
+                    raw,
+                    s,
+                    online=False,
+                    view=view,
+                    index=len(reps),
+                    rest=before,
+                    side_mode=self.side_mode,
+                    prev_end=prev_end,
+                )
+            )
+            prev_end = raw.end_index
+
         for i in range(len(t)):
             vec = np.array([s[k][i] for k in self.keys])
             if self._frames[i].status != LiveStatus.OK or not np.isfinite(vec[0]):
@@ -294,25 +321,14 @@ class Analyzer:
                 ok_since = t[i]
             ready = good and t[i] - ok_since >= READY_AFTER_S
             rest_now = counter.state == Phase.REST
-            raw = counter.update(t[i], vec[0], ready)
+            raw = counter.update(t[i], vec[0], ready, good)
             if rest_now and counter.in_rest_band(vec[0]):
                 rest.add(t[i], vec)
             if raw is not None:
-                before = rest.before(float(t[raw.start_index]))
-                reps.append(
-                    analyse_rep(
-                        self.spec,
-                        raw,
-                        s,
-                        online=False,
-                        view=view,
-                        index=len(reps),
-                        rest=before,
-                        side_mode=self.side_mode,
-                        prev_end=prev_end,
-                    )
-                )
-                prev_end = raw.end_index
+                add(raw)
+        last = counter.flush()  # the clip ended during the last lowering
+        if last is not None:
+            add(last)
         return reps, ready_count / ok_count if ok_count else 0.0
 
     def _counts(self) -> dict[str, int]:

@@ -87,6 +87,8 @@ class RepCounter:
         self._not_ready_since: float | None = None
         self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
+        self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
+        self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
 
     # -- live read-outs ------------------------------------------------------------------------
     @property
@@ -98,21 +100,26 @@ class RepCounter:
         (the state machine returns to rest partway down, to split reps whose dip stays high)."""
         return self.baseline is not None and bool(angle < self.baseline + self.th.end_deg)
 
-    def update(self, t: float, angle: float, ready: bool) -> RawRep | None:
+    def update(self, t: float, angle: float, ready: bool, in_position: bool | None = None) -> RawRep | None:
+        """One sample. ``ready``: the start posture has been held long enough to count;
+        ``in_position``: the start posture is seen in this frame (default: ``ready``)."""
         self.index += 1
         i = self.index
         if not np.isfinite(angle):
             # A gap (no person / not visible): a rep in progress survives short gaps only.
             if self.moving and t - self._start_t > 10.0:
                 self._to_rest(t, None)
+            self._setup.clear()
             return None
         self._recent.append((i, angle))
+        self._last = (i, t, angle)
         if self.state == Phase.SETUP:
+            if not (ready if in_position is None else in_position):
+                self._setup.clear()
+                return None
+            self._setup.append((i, angle))
             if ready:
-                self.state = Phase.REST
-                self.baseline = angle
-                self._rest_samples.clear()
-                self._rest_since = t
+                self._from_setup(i, t, angle)
             return None
         if not ready:
             if self._not_ready_since is None:
@@ -172,6 +179,43 @@ class RepCounter:
         rep = None
         if rom >= self.th.min_rom_deg and end_t - self._start_t >= self.th.min_move_s:
             rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline)
+        self._to_rest(t, angle)
+        return rep
+
+    def _from_setup(self, i: int, t: float, angle: float) -> None:
+        """The start posture has just been confirmed. Its rest level is the lowest angle seen
+        since the posture appeared, not the angle now: a trimmed clip may start at rest and lift
+        within the confirmation time (real bridge clips: the first lift 0.1-0.2 s in), and that
+        first rep must count. A lift already under way starts a rep at once; getting onto the
+        floor is never in the start posture, so it is never a rep."""
+        low_i, low = min(self._setup, key=lambda p: p[1])
+        self._setup.clear()
+        self.state = Phase.REST
+        self.baseline = low
+        self._rest_samples.clear()
+        self._rest_samples.append((t, low))
+        self._rest_since = t - self.th.min_rest_s  # rested since the posture appeared
+        if angle > low + self.th.start_deg:
+            self.state = Phase.UP
+            self._start_index = low_i
+            self._start_t = t
+            self.peak, self._peak_index = angle, i
+
+    def flush(self) -> RawRep | None:
+        """The clip has ended: a rep that reached its top and was at least half-way down again
+        is counted (a clip cut during the last lowering; real bridge: 14° above rest at the end)."""
+        if not self.moving or self._last is None or self.baseline is None:
+            return None
+        i, t, angle = self._last
+        rom = self.peak - self.baseline
+        rep = None
+        if (
+            rom >= self.th.min_rom_deg
+            and angle < self.peak - 0.5 * rom
+            and t - self._start_t >= self.th.min_move_s
+            and i > self._peak_index
+        ):
+            rep = RawRep(self._start_index, self._peak_index, i, self.baseline)
         self._to_rest(t, angle)
         return rep
 
