@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/pelvis_cache"))
     ap.add_argument("--cell", action="append", default=[], help="exercise:view (repeatable)")
     ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--reverse", action="store_true", help="work from the end (a second process can share the list)")
     args = ap.parse_args()
     from formcheck.pose import PoseEstimator
     from formcheck.track import Track
@@ -80,11 +81,12 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     cells = [c.split(":") for c in (args.cell or ["clamshell:feet"])]
     for exercise, view in cells:
-        for s in specs(exercise, view, args.seeds):
+        todo = specs(exercise, view, args.seeds)
+        for s in reversed(todo) if args.reverse else todo:
             stem = args.cache / name(s)
             if stem.with_suffix(".track.json").exists():
                 continue
-            mp4 = stem.with_suffix(".mp4")
+            mp4 = stem.with_name(f"{stem.name}.{os.getpid()}.mp4")
             truth = render_clip(s, mp4)
             with PoseEstimator() as pose:
                 frames = [pose.process(f.image, f.timestamp_s) for f in read_frames(mp4)]
