@@ -32,7 +32,11 @@ from formcheck.analysis.views import ViewSpec
 VIEWS = (
     ViewSpec("back", (0.0,), "Put the camera behind you, about knee to hip height, looking along your back."),
     ViewSpec("oblique", (45.0, -45.0), "Put the camera behind you, turned halfway towards your working side."),
-    ViewSpec("side", (90.0, -90.0), "Put the camera at your side."),
+    ViewSpec(
+        "side",
+        (90.0, -90.0),
+        "To check your hips, put the camera at your working side, at about hip height, 2 m away.",
+    ),
     ViewSpec("front", (180.0,), "Put the camera in front of your head."),
 )
 
@@ -196,7 +200,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         threshold=7.0,
         severe=18.0,
         penalty=25.0,
-        cue="Keep your hips level: your {side} hip is hiking up.",
+        cue="Keep your pelvis still: your {side} hip hiked up as you lifted your leg.",
         names_side=True,
         live_when=_leg_out,
     ),
