@@ -71,6 +71,32 @@ def _band(img: np.ndarray, top: int, bottom: int) -> None:
     img[max(0, top) : max(0, bottom)] = PANEL
 
 
+PELVIS = (80, 220, 255)
+# The pelvis metric of each exercise (whichever the state carries), drawn on the hip line.
+PELVIS_KEYS = ("pelvis_rollback_deg", "pelvic_tilt_deg", "pelvic_drop_deg")
+PELVIS_LABELS = {"pelvis_rollback_deg": "pelvis roll", "pelvic_tilt_deg": "hip hike", "pelvic_drop_deg": "hip drop"}
+
+
+def _draw_pelvis(out: np.ndarray, pose: PoseFrame, state: LiveState, s: float) -> None:
+    """The hip line, and the pelvis number with its unit where this view measures it."""
+    if not pose.detected:
+        return
+    a = pose.pixel(side_landmark("left", "hip"))
+    b = pose.pixel(side_landmark("right", "hip"))
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return
+    pa, pb = (int(a[0]), int(a[1])), (int(b[0]), int(b[1]))
+    cv2.line(out, pa, pb, PELVIS, max(2, int(3 * s)), cv2.LINE_AA)
+    for p in (pa, pb):
+        cv2.circle(out, p, max(3, int(5 * s)), PELVIS, -1, cv2.LINE_AA)
+    key = next((k for k in PELVIS_KEYS if state.values.get(k) is not None), None)
+    if key is None:
+        return
+    mid = (int(0.5 * (a[0] + b[0])), int(0.5 * (a[1] + b[1])))
+    label = f"{PELVIS_LABELS[key]} {state.values[key]:+.0f} deg"
+    _text(out, label, (mid[0] - int(60 * s), mid[1] + int(34 * s)), 0.7 * s, PELVIS, max(1, int(2 * s)))
+
+
 def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
     """RGB frame with the skeleton and the analysis of this moment drawn on."""
     out = draw_skeleton(image, pose)
@@ -78,6 +104,7 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
     scale, thick = _fit_scale(h, w)
     (_, text_h), base = cv2.getTextSize("Reps 0", FONT, scale, thick)
     pad = max(4, int(text_h * 0.35))
+    _draw_pelvis(out, pose, state, scale * 0.5)
     # Key angle at its joint (secondary: half size).
     angle = state.values.get(state.primary_key)
     joint = _key_joint(pose, state.side)

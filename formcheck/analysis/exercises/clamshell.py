@@ -42,7 +42,12 @@ VIEWS = (
     # there (real clip: rest bumps of 5° against 10-15° openings). The renderer's oblique
     # placement sits at ~48°.
     ViewSpec("oblique", (30.0, 150.0), "Put the camera in front of you, turned halfway towards your feet."),
-    ViewSpec("feet", (0.0,), "Put the camera at your feet, looking along your body."),
+    ViewSpec(
+        "feet",
+        (0.0,),
+        "To check your pelvis, film one set from your feet: put the phone beyond your feet, raised to about "
+        "2 m (the top of a shelf or a tall tripod) and looking down along your body at your hips.",
+    ),
     ViewSpec("head", (180.0,), "Put the camera beyond your head, looking along your body."),
     ViewSpec("back", (-90.0, -45.0, -135.0), "Put the camera behind your back at hip height."),
 )
@@ -74,6 +79,47 @@ def floor_points(body: Body) -> np.ndarray:
     return np.array([body.j3(bottom, j) for j in ("shoulder", "hip", "knee", "ankle")])
 
 
+# From the feet end (camera raised, looking along the body) the image's across-body direction is
+# the patient's front-back: the opening knee and a rolling pelvis both move across the picture,
+# while the hip line and the thighs, seen end-on, are foreshortened (MediaPipe puts the two hips
+# only ~5 px apart there, so neither the hip line's angle nor which hip is on top can be read).
+# Both signals are measured across the body's long axis in the image (shoulders to ankles), in
+# trunk lengths (shoulder to hip in the image, foreshortened alike for a given camera set-up).
+# Calibrated on exact renderer landmarks (benchmarks/pelvis.py): the knees' spread across the
+# picture is ~0.41 trunk lengths at a 37° opening, and the top hip's backward shift ~0.0066
+# trunk lengths per degree of pelvis roll-back (0.0054-0.0086 over three body shapes).
+FEET_OPENING_DEG_PER_TRUNK = 90.0
+FEET_ROLL_DEG_PER_TRUNK = 125.0
+
+
+def _feet_axes(body: Body) -> tuple[np.ndarray, float]:
+    """Unit across-body image direction pointing to the front (towards the knees), and the trunk length in px."""
+    axis = body.mid2("shoulder") - body.mid2("ankle")
+    trunk = float(np.linalg.norm(body.mid2("shoulder") - body.mid2("hip")))
+    u = axis / max(float(np.linalg.norm(axis)), 1e-9)
+    across = np.array([-u[1], u[0]])
+    if float(np.dot(body.mid2("knee") - body.mid2("hip"), across)) < 0:
+        across = -across
+    return across, max(trunk, 1e-9)
+
+
+def _feet_opening(body: Body) -> float:
+    """The knees' spread across the picture (label-swap-proof), as an approximate opening in degrees."""
+    across, trunk = _feet_axes(body)
+    spread = abs(float(np.dot(body.j2("left", "knee") - body.j2("right", "knee"), across))) / trunk
+    return FEET_OPENING_DEG_PER_TRUNK * spread
+
+
+def _feet_pelvis_roll(body: Body) -> float:
+    """The top hip's backward shift across the picture, off the shoulders-to-feet line, as
+    degrees of roll. The top hip is the one higher in the picture (the camera looks down on the
+    stacked hips); MediaPipe's hip labels are not trusted on a lying body."""
+    across, trunk = _feet_axes(body)
+    top = min(SIDES, key=lambda s: float(body.j2(s, "hip")[1]))
+    shift = -float(np.dot(body.j2(top, "hip") - body.mid2("ankle"), across)) / trunk
+    return FEET_ROLL_DEG_PER_TRUNK * shift
+
+
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     top, bottom = _top_bottom(body, axes.up)
     # Opening: angle between the two thighs (hip and knee of one label are one leg even when the
@@ -97,6 +143,8 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
             for s in (top, bottom)
         ]
         opening = float(np.degrees(tilt[0] - tilt[1]))
+    elif view == "feet":
+        opening = _feet_opening(body)
     else:
         opening = angle_between(
             body.j3(top, "knee") - body.j3(top, "hip"), body.j3(bottom, "knee") - body.j3(bottom, "hip")
@@ -106,6 +154,8 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     up = unit(reject(axes.up, axes.cranial))
     v = body.j3(top, "hip") - body.j3(bottom, "hip")
     roll = float(np.degrees(np.arctan2(-np.dot(v, axes.anterior), np.dot(v, up))))
+    if view == "feet":
+        roll = _feet_pelvis_roll(body)
     # Feet apart: the ankles' spacing in the image over the hips' (both lie along the hip line,
     # so they foreshorten alike), in cm of an adult hip width. The 3D world ankles were worse on
     # renders: they drifted 4-13 cm apart as the knee opened in clean reps.
@@ -114,12 +164,19 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     feet = ankle_px / hip_px * HIP_WIDTH_CM if hip_px > 1.0 else np.nan
     # The working side is the top leg; name it by geometry (the patient's left axis).
     side = 1.0 if float(np.dot(v, axes.left)) > 0 else -1.0
+    posture = posture_metrics(body, axes)
+    if view == "feet":
+        # Seen end-on, the stacked hips and the floor contacts are too foreshortened for the
+        # pose model's depth: its floor fit and hip line failed on every rendered feet-end clip,
+        # and the floor normal (so the trunk's elevation) with them. Unknown (NaN) is not a
+        # failure; the bent knees still check the start posture.
+        posture = {**posture, "floor_rms_cm": np.nan, "hip_line_elev_deg": np.nan, "trunk_elev_deg": np.nan}
     return {
         "primary": opening,
         "side": side,
         "pelvis_roll_deg": roll,
         "feet_separation_cm": feet,
-        **posture_metrics(body, axes),
+        **posture,
     }
 
 
@@ -149,10 +206,11 @@ PELVIS_ROLLBACK = change_metric(
     "pelvis_rollback_deg",
     "Pelvis roll-back",
     "deg",
-    # Not reported: through MediaPipe on renders the 3D pelvis roll followed the knee
-    # (12° of "roll" in clean reps) and missed a true 20° roll, from the front and the
-    # oblique view alike; a 2D front view cannot see a backward roll at all.
-    frozenset(),
+    # From the feet end only: there the roll moves the hips across the picture (see
+    # _feet_pelvis_roll). From the front and the oblique view the 3D roll through MediaPipe
+    # followed the knee (12° of "roll" in clean reps) and missed a true 20° roll, and a 2D
+    # front view cannot see a backward roll at all (docs/exercises.md).
+    frozenset({"feet"}),
     "How far the pelvis rolled backwards about the body's long axis since rest (+ = top hip back).",
     series="pelvis_roll_deg",
 )
@@ -168,13 +226,13 @@ FAULTS: tuple[FaultSpec, ...] = (
     metric_fault(
         PELVIS_ROLLBACK,
         "pelvis_rollback",
-        # "Without shifting your pelvis" (seed). A roll of 10° moves the top hip ~3 cm backward,
-        # what a therapist's hand on the pelvis notices; smaller rolls are within the 3D
-        # landmark noise measured on renders (benchmarks/accuracy.py).
-        threshold=10.0,
+        # "Without shifting your pelvis" (seed). From the feet end, through MediaPipe on
+        # randomised renders (benchmarks/pelvis.py), clean reps read up to ~8° and 15° roll-backs
+        # 12-24°; 9° was fitted on the tune half (the lowest that flags no clean tune rep, +1°).
+        threshold=9.0,
         severe=25.0,
         penalty=30.0,
-        cue="Keep your pelvis still: your top hip is rolling backwards.",
+        cue="Keep your pelvis still: your top hip rolled back as you lifted.",
     ),
     metric_fault(
         FEET_APART,
@@ -222,7 +280,7 @@ CLAMSHELL = ExerciseSpec(
     azimuth_reference="front",
     views=VIEWS,
     recommended_views=("front",),
-    count_views=("front", "oblique"),
+    count_views=("front", "oblique", "feet"),
     primary=MetricSpec(
         "opening_deg",
         "Opening",

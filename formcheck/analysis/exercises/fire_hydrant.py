@@ -33,7 +33,11 @@ from formcheck.analysis.views import ViewSpec
 VIEWS = (
     ViewSpec("back", (0.0,), "Put the camera behind you, about knee to hip height, looking along your back."),
     ViewSpec("oblique", (45.0, -45.0), "Put the camera behind you, turned halfway towards your working side."),
-    ViewSpec("side", (90.0, -90.0), "Put the camera at your side."),
+    ViewSpec(
+        "side",
+        (90.0, -90.0),
+        "To check your hips, put the camera at your working side, at about hip height, 2 m away.",
+    ),
     ViewSpec("front", (180.0,), "Put the camera in front of your head."),
 )
 
@@ -85,6 +89,21 @@ def _side_abduction(body: Body) -> tuple[str, float]:
     return work, float(np.degrees(np.arccos(np.clip(ratio / SIDE_REST_RATIO, 0.0, 1.0))))
 
 
+# From the working side a hip hike lifts the hips in the picture while the shoulders stay:
+# the hip midpoint's height against the shoulders' midpoint, in trunk lengths (shoulder to
+# hip in the image, which lies across the picture from the side), is label-free (MediaPipe swaps
+# the hips) and needs no depth. Calibrated on exact renderer landmarks: ~0.0037 trunk lengths per
+# degree of hike (benchmarks/pelvis.py), so the series is in approximate degrees of tilt.
+SIDE_HIKE_DEG_PER_TRUNK = 270.0
+
+
+def side_hip_hike(body: Body) -> float:
+    """The hips' height against the shoulders in the picture, as approximate degrees of hike."""
+    sm, hm = body.mid2("shoulder"), body.mid2("hip")
+    trunk = float(np.linalg.norm(sm - hm))
+    return SIDE_HIKE_DEG_PER_TRUNK * float(sm[1] - hm[1]) / max(trunk, 1e-9)
+
+
 def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # Abduction: in the back view the plane across the body faces the camera and the 2D image
     # angle is used. Measured on renders through MediaPipe (benchmarks/accuracy.py): 2D reads
@@ -107,6 +126,8 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
     # Hip line tilt in the image; + = the working hip is higher (smaller image y).
     hw, hs = body.j2(work, "hip"), body.j2(support, "hip")
     tilt = float(np.degrees(np.arctan2(hs[1] - hw[1], abs(hw[0] - hs[0]) + 1e-9)))
+    if view == "side":
+        tilt = side_hip_hike(body)
     # Trunk shift, in 2D: the shoulder midpoint's sideways offset from the supporting knee (it
     # stays planted), towards the supporting side, in shoulder widths scaled to cm (adult
     # biacromial width ~36 cm). Both offsets are foreshortened alike in an oblique view, so the
@@ -174,16 +195,16 @@ TRUNK_SHIFT = change_metric(
 )
 
 
-PELVIC_TILT = MetricSpec(
+PELVIC_TILT = change_metric(
     "pelvic_tilt_deg",
     "Pelvic tilt",
     "deg",
-    # Not reported: through MediaPipe on renders the hip line tilted with a trunk shift
-    # (~12°) and hardly with a true 12° hip hike (~4°), so it could not tell them apart.
-    # Absolute, not relative to rest: at rest the hips are level and "the working hip" is
-    # not yet defined (both thighs hang straight down).
-    frozenset(),
-    "Tilt of the hip line at the top; + = the working hip hikes up.",
+    # From the working side only, where the series is the hips' rise against the shoulders
+    # (side_hip_hike). From behind, through MediaPipe on renders the hip line tilted with a
+    # trunk shift (~12°) and hardly with a true 12° hip hike (~4°), so it could not tell them
+    # apart. Reps are counted from the side only where fire_hydrant's count_views allow it.
+    frozenset({"side"}),
+    "How far the working hip hiked up since rest, in degrees of pelvic tilt (+ = hip up).",
 )
 
 
@@ -218,7 +239,7 @@ FAULTS: tuple[FaultSpec, ...] = (
         threshold=7.0,
         severe=18.0,
         penalty=25.0,
-        cue="Keep your hips level: your {side} hip is hiking up.",
+        cue="Keep your pelvis still: your {side} hip hiked up as you lifted your leg.",
         names_side=True,
         live_when=_leg_out,
     ),
