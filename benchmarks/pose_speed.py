@@ -18,7 +18,8 @@ wall ratios are unreliable (a process with more threads gets a bigger share of a
 so both are printed. Clips: by default a sample video, letterboxed and re-encoded to 854x480
 and 1280x720 in a temporary folder.
 
-    python benchmarks/pose_speed.py [--repeats 3] [--sample bridge_clean_side] [--video CLIP --exercise bridge]
+    python benchmarks/pose_speed.py [--repeats 3] [--num-poses 1] [--sample bridge_clean_side]
+                                    [--video CLIP --exercise bridge]
 """
 
 from __future__ import annotations
@@ -89,8 +90,11 @@ def model_alone(images: list[tuple[np.ndarray, float]], settings: PoseSettings) 
         return timed(run)
 
 
+SETTINGS: PoseSettings | None = None  # formcheck's pose settings for the analyze paths (None: its defaults)
+
+
 def analyze(clip: Path, exercise: str, annotated: Path | None) -> Timing:
-    return timed(lambda: len(analyze_clip(clip, exercise, annotated_path=annotated).states))
+    return timed(lambda: len(analyze_clip(clip, exercise, annotated_path=annotated, settings=SETTINGS).states))
 
 
 def peer_loop(clip: Path, out: Path) -> Timing:
@@ -156,7 +160,10 @@ def main() -> int:
     parser.add_argument("--sample", default="bridge_clean_side", help="sample video to scale (sample_videos/NAME.mp4)")
     parser.add_argument("--video", type=Path, nargs="*", help="measure these clips as they are instead")
     parser.add_argument("--exercise", default=None, help="exercise the clips show (default: from the sample's name)")
+    parser.add_argument("--num-poses", type=int, default=None, help="formcheck's num_poses (default: its own)")
     args = parser.parse_args()
+    global SETTINGS
+    SETTINGS = PoseSettings(num_poses=args.num_poses) if args.num_poses else None
     exercise = args.exercise or next(e for e in ("bridge", "clamshell", "fire_hydrant") if args.sample.startswith(e))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the start")
     print(f"{'clip':>9} {'frames':>6} | " + " | ".join(f"{n:>20}" for n in NAMES))

@@ -13,7 +13,7 @@ from formcheck.analysis import Analyzer
 from formcheck.cli import main
 from formcheck.clip_analysis import analyze_clip
 from formcheck.errors import UserError
-from formcheck.pose import PoseEstimator
+from formcheck.pose import PoseEstimator, PoseSettings
 from formcheck.synth import SynthSpec, simulate
 from formcheck.track import Track
 from formcheck.video_io import ReadReport, read_frames
@@ -30,12 +30,13 @@ def test_corrupt_upload_is_a_user_error(tmp_path, name, content):
     assert name in str(caught.value)
 
 
-def test_second_person_is_named_and_reps_still_counted():
+@pytest.mark.parametrize("num_poses", [2, 1], ids=["detector-every-frame", "tracker-and-people-check"])
+def test_second_person_is_named_and_reps_still_counted(num_poses):
     clip = SAMPLES / "clamshell_clean_front.mp4"
     truth = json.loads(clip.with_suffix(".truth.json").read_text())
     analyzer = Analyzer("clamshell")
     cues = set()
-    with PoseEstimator() as estimator:
+    with PoseEstimator(PoseSettings(num_poses=num_poses)) as estimator:
         for frame in read_frames(clip):
             twins = np.concatenate([frame.image, frame.image[:, ::-1]], axis=1)  # a mirrored second person
             state = analyzer.update(estimator.process(twins, frame.timestamp_s))

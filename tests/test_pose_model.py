@@ -71,9 +71,10 @@ def test_empty_scene_is_an_explicit_no_person():
     assert poses[-1].landmarks is None and poses[-1].num_people == 0
 
 
-def test_two_people_are_counted():
+@pytest.mark.parametrize("num_poses", [2, 1], ids=["detector-every-frame", "tracker-and-people-check"])
+def test_two_people_are_counted(num_poses):
     person = draw_person()
-    with PoseEstimator() as estimator:
+    with PoseEstimator(PoseSettings(num_poses=num_poses)) as estimator:
         poses = _settle(estimator, np.concatenate([person, person[:, ::-1]], axis=1))
     assert poses[-1].num_people == 2
 
@@ -83,7 +84,7 @@ def test_second_person_entering_and_leaving_is_noticed_while_tracking_one():
     person = draw_person()
     alone = np.concatenate([person, np.full_like(person, BACKGROUND)], axis=1)
     twins = np.concatenate([person, person[:, ::-1]], axis=1)
-    settings = PoseSettings()
+    settings = PoseSettings(num_poses=1)
     late = settings.people_check_every + settings.people_check_lag  # the longest a change can go unseen
     scenes = [alone] * 10 + [twins] * (late + 5) + [alone] * (late + 5)
     with PoseEstimator(settings) as estimator:
