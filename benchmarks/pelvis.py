@@ -75,13 +75,13 @@ def readings(path: Path, source: str) -> tuple[SynthSpec, list[float], str]:
 
 def table(cache: Path, source: str) -> None:
     cells: dict[tuple[str, str], dict] = defaultdict(
-        lambda: {"tune": defaultdict(list), "test": defaultdict(list), "how": set(), "reps": 0, "clips": 0}
+        lambda: {"tune": defaultdict(list), "test": defaultdict(list), "how": defaultdict(int), "reps": 0, "clips": 0}
     )
     for path in sorted(cache.glob("*.track.json")):
         spec, vals, how = readings(path, source)
         c = cells[(spec.exercise, spec.view)]
         c[half(spec)][spec.faults.get(FAULT[spec.exercise], 0.0)] += vals
-        c["how"].add(how)
+        c["how"][how] += 1
         c["reps"] += spec.reps
         c["clips"] += 1
     for (exercise, view), c in sorted(cells.items()):
@@ -89,8 +89,9 @@ def table(cache: Path, source: str) -> None:
         clean_tune = c["tune"][0.0]
         fitted = (max(clean_tune) + 1.0) if clean_tune else float("nan")
         n_read = sum(len(v) for h in ("tune", "test") for v in c[h].values())
+        how = ", ".join(f"{k} {v} clips" for k, v in sorted(c["how"].items()))
         print(
-            f"\n{exercise} / {view}  ({source}; readings: {'+'.join(sorted(c['how']))}; "
+            f"\n{exercise} / {view}  ({source}; readings: {how}; "
             f"{n_read} of {c['reps']} reps read in {c['clips']} clips)"
         )
         print(f"  threshold fitted on tune: {fitted:.1f}°   shipped: {shipped:.1f}°   (evaluated on the test half)")

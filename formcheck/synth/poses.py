@@ -127,8 +127,13 @@ def pose_bridge(body: Body, progress: float, rep: RepPlan | None) -> Skeleton:
     trunk_up = unit(sh_mid - hip_mid)
 
     # Pelvic drop: the pelvis rolls about the horizontal long axis; + lowers the patient's right hip.
+    # Patients drop one side rather than see-saw: the pelvis turns about the hip that stays up
+    # (the midpoint sinks by half the drop of the low hip) and slides a little towards the
+    # dropping side (half as far again).
     drop = math.radians(faults.get("pelvic_drop", 0.0))
     lateral = rotation(X, drop) @ Y
+    sink = body.hip_half * abs(math.sin(drop))
+    hip_mid = hip_mid - Z * sink - Y * math.copysign(0.5 * sink, drop)
     hip_l, hip_r = hip_mid + lateral * body.hip_half, hip_mid - lateral * body.hip_half
 
     skel = Skeleton()

@@ -199,11 +199,12 @@ PELVIC_TILT = change_metric(
     "pelvic_tilt_deg",
     "Pelvic tilt",
     "deg",
-    # From the working side only, where the series is the hips' rise against the shoulders
-    # (side_hip_hike). From behind, through MediaPipe on renders the hip line tilted with a
-    # trunk shift (~12°) and hardly with a true 12° hip hike (~4°), so it could not tell them
-    # apart. Reps are counted from the side only where fire_hydrant's count_views allow it.
-    frozenset({"side"}),
+    # Not reported. From the working side the series is the hips' rise against the shoulders
+    # (side_hip_hike): on renders through MediaPipe a 20° hike read +27° and a trunk shift
+    # reads negative, but on the real side-view clips (docs/exercises.md) every lift of a
+    # clean performer read +30-40°, so it would flag clean reps. From behind, the hip line
+    # tilted with a trunk shift (~12°) and hardly with a true 12° hip hike (~4°).
+    frozenset(),
     "How far the working hip hiked up since rest, in degrees of pelvic tilt (+ = hip up).",
 )
 
