@@ -173,8 +173,8 @@ def test_a_hold_countdown_is_cued_during_the_set():
     truth = simulate(spec)
     cues = _live_cues(spec)
     target = get_exercise("bridge").hold_target_s
-    for rep in truth.reps:  # within each true hold: the countdown, then "lower"
-        said = [c for t, c, _ in cues if rep.top_s <= t <= rep.top_s + rep.hold_s]
+    for rep in truth.reps:  # within each true rep: the countdown, then "lower"
+        said = [c for t, c, _ in cues if rep.start_s <= t <= rep.end_s]
         assert [c for c in dict.fromkeys(said) if c] == [f"Hold... {n}" for n in range(int(target), 0, -1)] + [
             "Lower slowly"
         ]

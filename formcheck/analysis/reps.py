@@ -25,6 +25,9 @@ from formcheck.analysis.codes import Phase
 
 RISE_10_90_FRACTION = 0.6
 NOT_READY_REST_S = 1.0
+# Live: the top is reached once the angle has stopped climbing for this long (a slow lift does
+# not "hold" on its way up; renders: the bridge hold timer started ~1 s early without it).
+TOP_SETTLE_S = 0.15
 NOT_READY_MOVING_S = 6.0
 
 
@@ -84,6 +87,7 @@ class RepCounter:
         self._start_t = 0.0
         self._peak_index = 0
         self._hold_since: float | None = None
+        self._rising_t = 0.0  # when the angle last climbed to a new peak (live: the top is reached after)
         self._not_ready_since: float | None = None
         self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
@@ -148,15 +152,21 @@ class RepCounter:
                 self.state = Phase.UP
                 self._start_index = self._rise_start(i)
                 self._start_t = t
+                self._rising_t = t
                 self.peak = angle
                 self._peak_index = i
             return None
         # moving
+        rom_before = self.peak - self.baseline
         if angle > self.peak:
+            if angle > self.peak + max(1.0, 0.03 * rom_before):
+                self._rising_t = t  # still climbing, not just jitter at the top
             self.peak, self._peak_index = angle, i
         rom = self.peak - self.baseline
         band = max(2.0, self.th.top_fraction * rom)
-        if angle >= self.peak - band and rom >= self.th.min_rom_deg:
+        # Holding: near the peak, and no longer climbing (else a slow lift would "hold" on its way up).
+        settled = t - self._rising_t >= TOP_SETTLE_S
+        if angle >= self.peak - band and rom >= self.th.min_rom_deg and (settled or self.state == Phase.HOLD):
             if self.state == Phase.UP:
                 self.state = Phase.HOLD
                 self._hold_since = t
@@ -199,6 +209,7 @@ class RepCounter:
             self.state = Phase.UP
             self._start_index = low_i
             self._start_t = t
+            self._rising_t = t
             self.peak, self._peak_index = angle, i
 
     def flush(self) -> RawRep | None:
