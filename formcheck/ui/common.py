@@ -5,6 +5,7 @@ Labels, how-tos, sidedness and prescriptions come from the exercise registry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -22,6 +23,11 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")
 def plain(text: str) -> str:
     """Text typed by a user, escaped so Streamlit shows it as is (no links, images or formatting)."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def file_stem(text: str) -> str:
+    """A name typed by a user, safe as a download's file name (letters, digits, - and _ only)."""
+    return re.sub(r"[^\w-]+", "_", text, flags=re.ASCII).strip("_")[:60] or "patient"
 
 
 @dataclass(frozen=True)

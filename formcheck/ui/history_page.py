@@ -16,7 +16,7 @@ from formcheck.history import HistoryError, HistoryStore, SessionRow
 from formcheck.prescription import SIDES, Prescription
 from formcheck.report_html import PRINT_WIDTH, history_report, session_report
 from formcheck.ui.charts import ProgressPoint, progress_charts, progress_frame
-from formcheck.ui.common import plain
+from formcheck.ui.common import file_stem, plain
 from formcheck.ui.report import show_result_dict
 from formcheck.ui.tables import rep_table, round_for_people
 
@@ -65,9 +65,9 @@ def _render(store: HistoryStore) -> None:
     _progress(store, patient, exercise, prescription, sessions)
     _session_detail(store, patient, prescription, sessions)
     st.download_button(
-        f"Export all of {patient}'s sessions (CSV)",
+        f"Export all of {plain(patient)}'s sessions (CSV)",  # a button label is Markdown too
         _history_csv(rows),
-        f"{patient}-history.csv",
+        f"{file_stem(patient)}-history.csv",
         "text/csv",
         key="export_csv",
     )
@@ -168,7 +168,7 @@ def _progress(
     st.download_button(
         "Printable progress report (HTML)",
         report,
-        f"{patient}-{exercise}-{start:%Y%m%d}-{end:%Y%m%d}.html",
+        f"{file_stem(patient)}-{exercise}-{start:%Y%m%d}-{end:%Y%m%d}.html",
         "text/html",
         key="history_report",
     )
@@ -208,7 +208,7 @@ def _session_detail(store: HistoryStore, patient: str, prescription: Prescriptio
     c1.download_button(
         "Printable session report (HTML)",
         session_report(result, prescription, patient, _local(row.recorded_at), None, rep_table(result)),
-        f"{patient}-{row.exercise}-{_local(row.recorded_at):%Y%m%d-%H%M}.html",
+        f"{file_stem(patient)}-{row.exercise}-{_local(row.recorded_at):%Y%m%d-%H%M}.html",
         "text/html",
         key=f"session_report_{row.id}",
     )
