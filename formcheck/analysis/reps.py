@@ -87,7 +87,8 @@ class RepCounter:
         self._start_t = 0.0
         self._peak_index = 0
         self._hold_since: float | None = None
-        self._rising_t = 0.0  # when the angle last climbed to a new peak (live: the top is reached after)
+        self._rising_t = 0.0  # when this rep began to rise (live: the top comes at least TOP_SETTLE_S later)
+        self._climb: deque[tuple[float, float]] = deque()  # (t, angle) over the last TOP_SETTLE_S
         self._not_ready_since: float | None = None
         self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
@@ -157,15 +158,17 @@ class RepCounter:
                 self._peak_index = i
             return None
         # moving
-        rom_before = self.peak - self.baseline
         if angle > self.peak:
-            if angle > self.peak + max(1.0, 0.03 * rom_before):
-                self._rising_t = t  # still climbing, not just jitter at the top
             self.peak, self._peak_index = angle, i
         rom = self.peak - self.baseline
         band = max(2.0, self.th.top_fraction * rom)
-        # Holding: near the peak, and no longer climbing (else a slow lift would "hold" on its way up).
-        settled = t - self._rising_t >= TOP_SETTLE_S
+        # Holding: near the peak, and no longer climbing over the last TOP_SETTLE_S (else a slow
+        # lift would "hold" on its way up).
+        self._climb.append((t, angle))
+        while self._climb and self._climb[0][0] < t - TOP_SETTLE_S:
+            self._climb.popleft()
+        climbed = angle - min(a for _, a in self._climb)
+        settled = t - self._rising_t >= TOP_SETTLE_S and climbed <= max(1.0, 0.03 * rom)
         if angle >= self.peak - band and rom >= self.th.min_rom_deg and (settled or self.state == Phase.HOLD):
             if self.state == Phase.UP:
                 self.state = Phase.HOLD
