@@ -67,10 +67,13 @@ def main() -> None:
     parser.add_argument("--exercise", default="clamshell")
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--size", default="640x480")
+    parser.add_argument("--num-poses", type=int, default=None, help="override the app's pose setting (1 = tracking)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     images = load(args.clip, args.frames, (width, height))
     settings = PoseSettings(mode="live")
+    if args.num_poses is not None:
+        settings = PoseSettings(mode="live", num_poses=args.num_poses)
 
     with PoseEstimator(settings) as estimator:
         model = timed(lambda image, t: estimator.process(image, t), images, 30.0)
@@ -81,7 +84,10 @@ def main() -> None:
     finally:
         coach.finish()
 
-    print(f"{len(images)} frames of {args.clip.name} at {width}x{height}, one run, frames in memory")
+    print(
+        f"{len(images)} frames of {args.clip.name} at {width}x{height}, num_poses={settings.num_poses}, "
+        "one run, frames in memory"
+    )
     print(line("pose model alone", model))
     print(line("live callback (pose+analysis+draw)", callback, model))
     print(f"added by analysis and drawing: {(callback[10:].mean() - model[10:].mean()) * 1000:.1f} ms/frame")
