@@ -30,7 +30,6 @@ from formcheck.pose import PoseSettings
 from formcheck.pose_types import PoseFrame
 from formcheck.streams import BackgroundSink, SpooledFrames
 from formcheck.track import Track
-from formcheck.video_io import probe
 
 # Spooled frames: JPEG quality 90 is visually lossless under the H.264 encode that follows.
 SPOOL_QUALITY = 90
@@ -105,7 +104,7 @@ def analyze_clip(
         result = analyzer.finish()
         result.warnings.extend(track.warnings)
         if annotated_path and spool is not None:
-            write_annotated(spool, annotated_path, probe(path).fps, result, progress)
+            write_annotated(spool, annotated_path, track.fps, result, progress)  # fps probed once by run_video
     return ClipAnalysis(result, timeline(result, states), track)
 
 

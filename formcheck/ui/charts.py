@@ -14,6 +14,7 @@ from datetime import datetime
 import altair as alt
 import pandas as pd
 
+from formcheck.analysis import LiveState
 from formcheck.prescription import Prescription
 
 REP_COLOUR = "#9ecae1"
@@ -80,6 +81,14 @@ def angle_over_time(
         )
         layers += [rule, label]
     return alt.layer(*layers).properties(width=width, height=260, title=f"{name.capitalize()} over time")
+
+
+def angle_of_states(
+    result: dict, states: Sequence[LiveState], target_deg: float | None = None, width: int | str = WIDTH
+) -> alt.LayerChart:
+    """``angle_over_time`` from the analyzer's per-frame states (the page and the printed report)."""
+    key = result["primary_metric"]
+    return angle_over_time(result, [s.t for s in states], [s.values.get(key) for s in states], target_deg, width)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from formcheck.errors import UserError
 from formcheck.prescription import Prescription
 from formcheck.private_files import ScratchFolder
 from formcheck.report_html import PRINT_WIDTH, session_report
-from formcheck.ui.charts import angle_over_time
+from formcheck.ui.charts import angle_of_states
 from formcheck.ui.common import ExerciseChoice, patient_prescription
 from formcheck.ui.report import show_result
 from formcheck.ui.result_actions import KeepableVideo, result_downloads, save_form
@@ -113,14 +113,7 @@ def render(choice: ExerciseChoice) -> None:
 
 def _printable(outcome: ClipOutcome, patient: str, prescription: Prescription) -> str:
     result = outcome.analysis.result.to_dict()
-    states = outcome.analysis.states
-    chart = angle_over_time(
-        result,
-        [s.t for s in states],
-        [s.values.get(result["primary_metric"]) for s in states],
-        prescription.target_rom_deg,
-        width=PRINT_WIDTH,
-    )
+    chart = angle_of_states(result, outcome.analysis.states, prescription.target_rom_deg, width=PRINT_WIDTH)
     return session_report(result, prescription, patient or "(no name)", datetime.now(), chart, rep_table(result))
 
 

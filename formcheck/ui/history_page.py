@@ -151,6 +151,7 @@ def _progress(
     frame = progress_frame(_points(store, in_range), period)
     angle = get_exercise(exercise).primary.label
     st.altair_chart(progress_charts(frame, prescription, angle, period), width="stretch")
+    table = _sessions_table(in_range)
     target = f"; band: target peak {prescription.target_rom_deg:.0f}° ± 5°" if prescription.target_rom_deg else ""
     st.caption(
         f"Dashed lines: the prescription, {prescription.total_reps} reps per session "
@@ -163,7 +164,7 @@ def _progress(
         datetime.combine(start, time()),
         datetime.combine(end, time()),
         progress_charts(frame, prescription, angle, period, width=PRINT_WIDTH),
-        _sessions_table(in_range),
+        table,
     )
     st.download_button(
         "Printable progress report (HTML)",
@@ -172,7 +173,7 @@ def _progress(
         "text/html",
         key="history_report",
     )
-    st.dataframe(_sessions_table(in_range), hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def _reps_text(row: SessionRow) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from formcheck.analysis import LiveState, SessionResult
 from formcheck.prescription import DoseCheck, Prescription, check_dose, default_prescription
-from formcheck.ui.charts import angle_over_time
+from formcheck.ui.charts import angle_of_states
 from formcheck.ui.tables import rep_table
 
 SIDE_NAMES = {"left": "Left leg", "right": "Right leg", "both": "Reps"}
@@ -45,10 +45,7 @@ def show_result_dict(result: dict, prescription: Prescription, states: list[Live
     for advice in result.get("view", {}).get("not_measurable", {}).values():
         st.caption(f"Not measured: {advice}")
     if states:
-        times = [s.t for s in states]
-        angles = [s.values.get(result["primary_metric"]) for s in states]
-        chart = angle_over_time(result, times, angles, prescription.target_rom_deg)
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(angle_of_states(result, states, prescription.target_rom_deg), width="stretch")
         st.caption("Blue bands: the reps I counted; darker: the hold at the top.")
     table = rep_table(result)
     if not table.empty:
