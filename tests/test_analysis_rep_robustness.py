@@ -187,3 +187,36 @@ def test_clamshell_top_hand_on_the_hip_still_counts() -> None:
         frames.append(replace(f, landmarks=lm, world=world))
     result = analyze_frames(frames, "clamshell")
     assert {k: v for k, v in result.rep_counts.items() if v} == {"left": len(truth.reps)}
+
+
+# -- fire hydrant filmed from low behind the body -------------------------------------------------
+_ALL_FOURS = {"floor_rms_cm": 2.0, "trunk_elev_deg": 0.0, "knee_rise": -0.8, "arm_drop": 0.6}
+
+
+@pytest.mark.parametrize("trunk_elev", [0.0, -35.0, -60.0, -75.0])
+def test_fire_hydrant_level_back_read_head_down_from_a_low_camera_is_in_position(trunk_elev: float) -> None:
+    """From ~0.4 m behind, the trunk lies along the lens and the model's depth reads a level back
+    35-77° head-down (population renders); that must not stop the count."""
+    from formcheck.analysis.exercises.fire_hydrant import start_posture
+
+    assert start_posture({**_ALL_FOURS, "trunk_elev_deg": trunk_elev}) is None
+
+
+@pytest.mark.parametrize("trunk_elev", [60.0, 85.0])
+def test_fire_hydrant_kneeling_upright_is_not_the_start_position(trunk_elev: float) -> None:
+    from formcheck.analysis.exercises.fire_hydrant import start_posture
+
+    assert start_posture({**_ALL_FOURS, "trunk_elev_deg": trunk_elev}) is not None
+
+
+def test_bridge_is_recommended_only_from_views_the_population_measures() -> None:
+    """The product's advice (README camera table) and the randomised renders name the same views:
+    the side and halfway to the feet, not the feet end, where the model lost the body."""
+    from formcheck.analysis.exercises import get_exercise
+    from formcheck.synth import RECOMMENDED_VIEWS
+
+    spec = get_exercise("bridge")
+    assert set(spec.recommended_views) == set(RECOMMENDED_VIEWS["bridge"]) == {"side", "oblique"}
+    assert all(v in spec.count_views for v in spec.recommended_views)
+    knees_in = spec.metric("knees_in_cm")
+    assert any(v in knees_in.views for v in spec.recommended_views)

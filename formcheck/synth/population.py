@@ -40,9 +40,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "partial_rom": (0.25, 1.0),  # per-rep depth of a partial rep, as a fraction of the full range
 }
 REPS = (2, 3)
-# The view used for each bridge fault (its metric is only seen from the feet end); other cases of
-# the bridge alternate between its two recommended views.
-FAULT_VIEW = {"bridge": {"pelvic_drop": "feet", "knees_in": "feet", "hips_low": "side"}}
+# The view used for each bridge fault (knees in and pelvic drop are across the body, not seen
+# from the side); other cases of the bridge alternate between its two recommended views.
+FAULT_VIEW = {"bridge": {"pelvic_drop": "oblique", "knees_in": "oblique", "hips_low": "side"}}
 
 
 def cases_for(exercise: str) -> tuple[str, ...]:

@@ -39,7 +39,10 @@ DEFAULT_FAULT_MAGNITUDES: dict[str, dict[str, float]] = {
 
 # Views in which each exercise's metrics are trustworthy (see camera.py for what each view is).
 RECOMMENDED_VIEWS: dict[str, tuple[str, ...]] = {
-    "bridge": ("side", "feet"),  # side for hip extension; feet-end for pelvic drop and knees in
+    # side for hip extension; oblique (halfway to the feet) for knees in. Not the feet end: from
+    # there the raised knees hide the trunk and the pose model lost the body in most frames
+    # (docs/exercises.md, "Bridge from the feet end").
+    "bridge": ("side", "oblique"),
     "clamshell": ("front",),  # in front of the patient, raised, looking down at the top hip and knee
     "fire_hydrant": ("back",),  # behind the patient, looking along the body
 }

@@ -32,7 +32,9 @@ from formcheck.analysis.views import ViewSpec
 
 VIEWS = (
     ViewSpec("side", (90.0, -90.0), "Put the camera at your side, level with your hips, 2-3 m away."),
-    ViewSpec("oblique", (45.0, -45.0), "Put the camera halfway between your side and your feet."),
+    ViewSpec(
+        "oblique", (45.0, -45.0), "Put the camera halfway between your side and your feet, raised to about 1.2 m."
+    ),
     ViewSpec("feet", (0.0,), "Put the camera at your feet, low, looking along your body towards your head."),
     ViewSpec("head", (180.0,), "Put the camera beyond your head, looking along your body towards your feet."),
 )
@@ -182,11 +184,11 @@ FAULTS: tuple[FaultSpec, ...] = (
     metric_fault(
         KNEES_IN,
         "knees_in",
-        # Knees should stay over the feet. 3 cm per knee is about a quarter of a knee's width,
-        # visible to a therapist. Measured through MediaPipe on renders (benchmarks/accuracy.py):
-        # clean and hips-low reps read at most 2.5 cm, an 8 cm knees-in at least 3.5 cm (the feet
-        # end under-reads it by about 40%).
-        threshold=3.0,
+        # Knees should stay over the feet. Fitted on the tune half of the randomised renders
+        # (benchmarks/accuracy.py --population, bodies and cameras around the oblique view):
+        # clean reps read up to ~5-7 cm there (the model's knees wander as the hips rise), an
+        # 8 cm knees-in from 6.8 cm; 3 cm, fitted on the fixed-camera suite, flagged most clean reps.
+        threshold=6.5,
         severe=10.0,
         penalty=20.0,
         cue="Keep your knees apart, in line with your feet: they are falling inwards.",
@@ -206,7 +208,10 @@ BRIDGE = ExerciseSpec(
     floor_points=floor_points,
     azimuth_reference="left",
     views=VIEWS,
-    recommended_views=("side", "feet"),
+    # Not the feet end: on the randomised renders (benchmarks/accuracy.py --population) the pose
+    # model lost the body in 50-99% of the frames there (the raised knees hide the trunk) and the
+    # view was read as the head end; 8 of 10 such clips were refused (docs/exercises.md).
+    recommended_views=("side", "oblique"),
     count_views=("side", "oblique", "feet"),
     primary=MetricSpec(
         "hip_extension_deg",

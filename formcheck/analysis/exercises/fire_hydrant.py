@@ -199,7 +199,10 @@ def start_posture(m: Metrics) -> str | None:
     """Hands and knees: trunk level, the hips a thigh's length above the knees, hands under shoulders."""
     if not floor_ok(m):
         return "Get on your hands and knees on the floor."
-    if out_of_range(m, "trunk_elev_deg", -40.0, 40.0):
+    # The upper bound rejects standing or kneeling upright (trunk ~80-90°). Head-down is loose:
+    # from a camera low behind the body (~0.4 m) the trunk lies along the lens, where the model's
+    # depth is weakest, and a level back read 35-77° head-down (population renders, tune half).
+    if out_of_range(m, "trunk_elev_deg", -80.0, 40.0):
         return "Get on your hands and knees, back flat like a table top."
     if out_of_range(m, "knee_rise", -1.5, -0.45):
         return "Put your knees on the floor under your hips."
