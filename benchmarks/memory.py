@@ -7,12 +7,15 @@ and prints its peak resident memory (RSS) and the ratio to the shortest input:
 - ``video``: ``formcheck analyze CLIP``;
 - ``video+annot``: ``formcheck analyze CLIP --annotated out.mp4``;
 - ``track``: ``formcheck analyze TRACK.json``;
-- ``pose``: ``formcheck pose CLIP --out track.json`` (writes a track of that length).
+- ``pose``: ``formcheck pose CLIP --out track.json`` (writes a track of that length);
+- ``live``: the webcam's analyzer (``Analyzer(live=True)``, as ``LiveCoach`` runs it) fed the
+  track's frames one at a time, then ``finish``: the live session's own state, without the
+  pose model (whose memory does not depend on the session's length).
 
 Video cases run the pose model on every frame (about 20 ms a frame on two cores: the
 15-minute clip takes ~10 minutes), so ``--minutes`` and ``--cases`` can shorten the run.
 
-    python benchmarks/memory.py [--minutes 1 5 15] [--cases video video+annot track pose]
+    python benchmarks/memory.py [--minutes 1 5 15] [--cases video video+annot track pose live]
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from formcheck.track import Track  # noqa: E402
 from formcheck.video_io import probe  # noqa: E402
 
 SAMPLES = ROOT / "sample_videos"
-CASES = ("video", "video+annot", "track", "pose")
+CASES = ("video", "video+annot", "track", "pose", "live")
 
 
 def looped_clip(source: Path, minutes: float, out: Path) -> Path:
@@ -80,7 +83,15 @@ def report():
             open(out, 'w').write(line.split()[1])
 atexit.register(report)
 sys.argv = ['formcheck', *sys.argv[2:]]
-runpy.run_module('formcheck.cli', run_name='__main__')
+if sys.argv[1] == 'live':  # live TRACK EXERCISE: a webcam session's analyzer, frame by frame
+    from formcheck.analysis.engine import Analyzer
+    from formcheck.track import Track
+    analyzer = Analyzer(sys.argv[3], live=True)
+    for frame in Track.stream(sys.argv[2])[1]:
+        analyzer.update(frame)
+    analyzer.finish()
+else:
+    runpy.run_module('formcheck.cli', run_name='__main__')
 """
 
 
@@ -108,12 +119,15 @@ def main() -> int:
     rows: dict[str, list[tuple[float, float, float]]] = {case: [] for case in args.cases}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
-        base_track = track_from_video(source) if "track" in args.cases else None
+        base_track = track_from_video(source) if {"track", "live"} & set(args.cases) else None
         for minutes in args.minutes:
-            clip = looped_clip(source, minutes, tmp_dir / f"{minutes:g}min.mp4")
+            video_cases = {"video", "video+annot", "pose"} & set(args.cases)
+            clip = looped_clip(source, minutes, tmp_dir / f"{minutes:g}min.mp4") if video_cases else None
             track = looped_track(base_track, minutes, tmp_dir / f"{minutes:g}min.json") if base_track else None
             for case in args.cases:
-                if case == "track":
+                if case == "live":
+                    cmd = ["live", str(track), exercise]
+                elif case == "track":
                     cmd = ["analyze", str(track), "--exercise", exercise, "--quiet"]
                 elif case == "pose":
                     cmd = ["pose", str(clip), "--out", str(tmp_dir / "out.json"), "--quiet"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from formcheck.analysis import Analyzer, LiveState, get_exercise
+from formcheck.analysis.codes import LiveStatus
 from formcheck.analysis.overlay import draw_state
 from formcheck.live import STALL_AFTER_S, LiveCoach
 from formcheck.pose_types import PoseFrame
@@ -214,3 +215,50 @@ def test_a_rep_end_looks_only_at_recent_frames_however_long_the_session(monkeypa
     during = list(seen)  # finish() may look at the whole session once; the updates must not
     assert sum(analyzer.finish().rep_counts.values()) == 12
     assert len(during) == 12 and max(during) < len(frames) / 4, f"series lengths {during} of {len(frames)} frames"
+
+
+def test_a_long_live_session_holds_a_bounded_window_and_keeps_its_totals(monkeypatch):
+    """Issue 12: a webcam session's memory must not grow with its length. Old frames are folded
+    into totals; the count, view, duration and verdict stay those of the whole session."""
+    from formcheck.analysis import engine
+
+    monkeypatch.setattr(engine, "LIVE_KEEP_FRAMES", 300)  # 10 s at 30 fps: folds several times
+    spec = SynthSpec(exercise="bridge", view="side", reps=12, hold_s=1.0, rest_s=0.8, width=480, height=360)
+    truth = simulate(spec)
+    frames = truth.to_pose_frames()
+    assert len(frames) > 4 * 300
+    analyzer = Analyzer("bridge", live=True)
+    held = []
+    for frame in frames:
+        analyzer.update(frame)
+        held.append(len(analyzer._frames.frames))
+    result = analyzer.finish()
+    assert max(held) < 2 * 300 + 1, "the live log must stay bounded"
+    assert analyzer._frames.offset > 0, "old frames were folded"
+    assert sum(result.rep_counts.values()) == len(truth.reps) == 12
+    assert result.frames == len(frames) and result.detected_frames == len(frames)
+    assert result.view == "side"
+    assert result.duration_s == pytest.approx(frames[-1].timestamp_s - frames[0].timestamp_s, abs=1e-6)
+    tops = [r.top_s for r in result.reps]
+    assert all(abs(a - b.top_s) < 0.5 for a, b in zip(tops, truth.reps, strict=True))
+
+
+def test_a_long_live_look_alike_is_still_named_after_its_frames_are_folded(monkeypatch):
+    """The look-alike check reads every frame of the session, folded ones included."""
+    from formcheck.analysis import engine
+    from tests.test_lookalikes import standing_squats
+
+    monkeypatch.setattr(engine, "LIVE_KEEP_FRAMES", 60)
+    squats = standing_squats(reps=8)
+    # Then the person walks out: the frames still held at the end show nobody, so only the
+    # folded record can name the squat.
+    t0, size = squats[-1].timestamp_s, squats[-1].image_size
+    gone = [PoseFrame.empty(t0 + (k + 1) / 30.0, size) for k in range(150)]
+    analyzer = Analyzer("bridge", live=True)
+    for frame in [*squats, *gone]:
+        analyzer.update(frame)
+    assert all(f.status == LiveStatus.NO_PERSON for f in analyzer._frames.frames)
+    result = analyzer.finish()
+    assert analyzer._frames.offset >= len(squats)
+    assert sum(result.rep_counts.values()) == 0
+    assert "squat" in (result.message or "")

@@ -17,7 +17,7 @@ smoothed series, which keeps peaks and hold times unbiased.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from formcheck.analysis.codes import CueCode, LiveStatus, Phase, View
 from formcheck.analysis.exercises import get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
 from formcheck.analysis.filters import OneEuroFilter, zero_phase_smooth
+from formcheck.analysis.frame_log import FrameLog, LoggedFrame
 from formcheck.analysis.live_cues import LiveCues
 from formcheck.analysis.lookalikes import KEYS as LOOKALIKE_KEYS
 from formcheck.analysis.lookalikes import features as lookalike_features
@@ -43,21 +44,13 @@ VISIBILITY_MIN = 0.5  # MediaPipe's own default for "this landmark is visible"
 READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
 # Frames before a rep's start looked at when it ends: well over the 1 s locate_rep pads by.
 REP_WINDOW_FRAMES = 600
+# A live session holds at least this many recent frames; older ones are folded into totals.
+LIVE_KEEP_FRAMES = 2 * REP_WINDOW_FRAMES
 # The exercise's floor contacts (hands, knees, feet, shoulders) must lie within this RMS distance
 # of one plane; rendered contacts sit 3.5-7.5 cm above the floor (0-2 cm RMS), MediaPipe's world
 # landmarks add a few cm. Further apart, the body is not in the exercise's position.
 FLOOR_RMS_MAX_M = 0.08
 JOINT_WORDS = {"shoulder": "shoulders", "hip": "hips", "knee": "knees", "ankle": "feet", "wrist": "hands"}
-
-
-@dataclass
-class _Frame:
-    t: float
-    status: LiveStatus  # NO_PERSON | NOT_VISIBLE | OK (seen, whatever the posture)
-    raw: np.ndarray  # metric vector, NaN where not computable
-    live: np.ndarray  # One-Euro smoothed
-    azimuth: float
-    message: str | None
 
 
 def _join(words: list[str]) -> str:
@@ -82,7 +75,10 @@ class Analyzer:
         extra = LOOKALIKE_KEYS if self.spec.lookalikes else ()
         self.keys: list[str] = list(dict.fromkeys([*self.spec.series_keys, *extra]))
         self._index = {k: i for i, k in enumerate(self.keys)}
-        self._frames: list[_Frame] = []
+        self._la_keys = list(extra)
+        self._frames = FrameLog(
+            keep=LIVE_KEEP_FRAMES if live else None, fold_columns=tuple(self._index[k] for k in self._la_keys)
+        )
         # min_cutoff 1.5 Hz keeps rest jitter down; beta lets a 50°/s lift through with < 2 frames lag.
         self._filter = OneEuroFilter(min_cutoff=1.5, beta=0.3, d_cutoff=1.0)
         self._floor = FloorTracker()
@@ -114,7 +110,7 @@ class Analyzer:
         if not frame.detected or frame.world is None:  # the body axes need the 3D landmarks
             self._filter.reset()
             self._quality.add(frame.image_size, None)
-            self._record(_Frame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
+            self._record(LoggedFrame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
             self._counter.update(t, np.nan, False)
             self._ok_since = None
             cue = "I can't see anyone. Step into the camera's view."
@@ -132,7 +128,7 @@ class Analyzer:
             words = _join([JOINT_WORDS.get(j, j + "s") for j in missing])
             msg = f"I can't see your {words}. Move the camera so your {words} are in view."
             self._filter.reset()
-            self._record(_Frame(t, LiveStatus.NOT_VISIBLE, nan, nan, np.nan, msg))
+            self._record(LoggedFrame(t, LiveStatus.NOT_VISIBLE, nan, nan, np.nan, msg))
             self._counter.update(t, np.nan, False)
             self._ok_since = None
             return self._state(t, LiveStatus.NOT_VISIBLE, None, msg, CueCode.VISIBILITY)
@@ -146,7 +142,7 @@ class Analyzer:
         raw = np.array([metrics.get(k, np.nan) for k in self.keys], dtype=float)
         live = self._filter(raw, t)
         posture_cue = self.spec.start_posture(self._as_dict(live))
-        self._record(_Frame(t, LiveStatus.OK, raw, live, np.nan if az is None else az, posture_cue))
+        self._record(LoggedFrame(t, LiveStatus.OK, raw, live, np.nan if az is None else az, posture_cue))
         ready = self._ready(t, posture_cue is None)
         rest_now = self._counter.state == Phase.REST
         raw_rep = self._counter.update(t, live[0], ready, posture_cue is None)
@@ -163,13 +159,13 @@ class Analyzer:
         Only the frames since the previous rep (and at most ``REP_WINDOW_FRAMES`` before this
         one's start) are looked at, so the work per rep stays flat however long the session.
         """
-        base = max(self._last_end_index, raw.start_index - REP_WINDOW_FRAMES, 0)
+        base = max(self._last_end_index, raw.start_index - REP_WINDOW_FRAMES, self._frames.offset)
         series = self._series(smoothed=False, since=base)
-        prev_end = self._last_end_index - base
+        prev_end = max(self._last_end_index - base, 0)
         self._last_end_index = raw.end_index
         raw = replace(
             raw,
-            start_index=raw.start_index - base,
+            start_index=max(raw.start_index - base, 0),
             peak_index=raw.peak_index - base,
             end_index=raw.end_index - base,
         )
@@ -194,36 +190,40 @@ class Analyzer:
 
     def finish(self) -> SessionResult:
         """The session's result. Files: zero-phase re-analysis with the same state machine."""
-        frames = self._frames
-        n = len(frames)
+        frames, folded = self._frames.frames, self._frames.folded  # folded: live frames no longer held
+        n = len(self._frames)
         ok = [f for f in frames if f.status == LiveStatus.OK]
-        view, az = clip_view(np.array([f.azimuth for f in frames]), self.spec.views)
+        azimuths = np.array([f.azimuth for f in frames])
+        view, az = clip_view(azimuths, self.spec.views, sums=(folded.az_cos, folded.az_sin))
         lookalike = None
         if self.live or n == 0:
             last = self._counter.flush() if self.live else None
             if last is not None:
                 self._online_rep(last)
             reps = list(self._reps)
-            ready_frac = float(np.mean([f.message is None for f in ok])) if ok else 0.0
+            visible = folded.visible + len(ok)
+            ready_frac = (folded.ready + sum(f.message is None for f in ok)) / visible if visible else 0.0
             if n:
-                lookalike = spotted(self.spec.lookalikes, self._series(smoothed=False), view)
+                lookalike = spotted(self.spec.lookalikes, self._lookalike_series(), view)
         else:
             series = self._series(smoothed=True)
             reps, ready_frac = self._replay(series, view)
             lookalike = spotted(self.spec.lookalikes, series, view)
         tally = FrameTally(
             frames=n,
-            detected=sum(f.status != LiveStatus.NO_PERSON for f in frames),
-            visible=len(ok),
+            detected=folded.detected + sum(f.status != LiveStatus.NO_PERSON for f in frames),
+            visible=folded.visible + len(ok),
             crowded=self._crowded_frames,
-            ready_fraction=ready_frac,
-            not_visible_messages=Counter(f.message for f in frames if f.status == LiveStatus.NOT_VISIBLE),
-            posture_messages=Counter(f.message for f in ok if f.message),
+            ready_fraction=float(ready_frac),
+            not_visible_messages=folded.not_visible_messages
+            + Counter(f.message for f in frames if f.status == LiveStatus.NOT_VISIBLE),
+            posture_messages=folded.posture_messages + Counter(f.message for f in ok if f.message),
         )
         status, message = verdict(self.spec, tally, view, len(reps), lookalike)
         if status.unreadable:
             reps = []  # never invent reps on a clip we could not read
-        duration = frames[-1].t - frames[0].t if n else 0.0
+        first_t = folded.first_t if folded.first_t is not None else (frames[0].t if frames else 0.0)
+        duration = frames[-1].t - first_t if frames else 0.0
         units = {m.key: m.unit for m in (self.spec.primary, *self.spec.metrics)}
         return SessionResult(
             exercise=self.spec.name,
@@ -246,7 +246,7 @@ class Analyzer:
         )
 
     # ------------------------------------------------------------------------------ internals
-    def _record(self, f: _Frame) -> None:
+    def _record(self, f: LoggedFrame) -> None:
         self._frames.append(f)
 
     def _as_dict(self, v: np.ndarray) -> dict[str, float]:
@@ -264,7 +264,8 @@ class Analyzer:
         return t - self._ok_since >= READY_AFTER_S
 
     def _series(self, smoothed: bool, since: int = 0) -> Series:
-        frames = self._frames[since:] if since else self._frames
+        """The held frames from absolute index ``since`` on, as named columns."""
+        frames = self._frames.since(since)
         t = np.array([f.t for f in frames])
         if not smoothed:
             live = np.array([f.live for f in frames])
@@ -308,7 +309,7 @@ class Analyzer:
 
         for i in range(len(t)):
             vec = np.array([s[k][i] for k in self.keys])
-            if self._frames[i].status != LiveStatus.OK or not np.isfinite(vec[0]):
+            if self._frames.frames[i].status != LiveStatus.OK or not np.isfinite(vec[0]):
                 counter.update(t[i], np.nan, False)
                 ok_since = None
                 continue
@@ -330,6 +331,15 @@ class Analyzer:
         if last is not None:
             add(last)
         return reps, ready_count / ok_count if ok_count else 0.0
+
+    def _lookalike_series(self) -> Series:
+        """A live session's look-alike read-outs over all its frames, folded ones included."""
+        held = self._series(smoothed=False, since=self._frames.offset)
+        old = self._frames.folded_columns().astype(float)
+        out: Series = {"t": np.concatenate([old[:, 0], held["t"]])}
+        for j, k in enumerate(self._la_keys, start=1):
+            out[k] = np.concatenate([old[:, j], held[k]])
+        return out
 
     def _counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.spec.sides, 0)

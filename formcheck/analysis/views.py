@@ -75,11 +75,15 @@ class ViewTracker:
         return classify(az, self.views), az
 
 
-def clip_view(azimuths_deg: np.ndarray, views: tuple[ViewSpec, ...]) -> tuple[View | None, float | None]:
-    """The view of a whole clip: circular mean of the per-frame azimuths."""
+def clip_view(
+    azimuths_deg: np.ndarray, views: tuple[ViewSpec, ...], sums: tuple[float, float] = (0.0, 0.0)
+) -> tuple[View | None, float | None]:
+    """The view of a whole clip: circular mean of the per-frame azimuths. ``sums``: the cosines
+    and sines of earlier azimuths no longer held (a long live session folds its old frames)."""
     a = np.radians(np.asarray(azimuths_deg, float))
     a = a[np.isfinite(a)]
-    if a.size == 0:
+    c, s = float(np.sum(np.cos(a))) + sums[0], float(np.sum(np.sin(a))) + sums[1]
+    if a.size == 0 and c == 0.0 and s == 0.0:
         return None, None
-    az = float(np.degrees(np.arctan2(np.mean(np.sin(a)), np.mean(np.cos(a)))))
+    az = float(np.degrees(np.arctan2(s, c)))
     return classify(az, views), az
