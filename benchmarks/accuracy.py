@@ -331,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--population", type=int, default=0, help="randomised population of N clips instead of the suite")
     ap.add_argument("--split", choices=("test", "tune", "both"), default="test", help="population half to report")
     ap.add_argument("--no-render", action="store_true", help="population: report only clips already in --out")
+    ap.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        help="population: report members from this index on (members added after the thresholds were fitted)",
+    )
     args = ap.parse_args(argv)
     if args.population:
         return population_main(args)
@@ -662,7 +668,7 @@ def suggest_thresholds(rows: list[dict]) -> dict[str, dict]:
 def population_main(args) -> int:
     from formcheck.synth.population import population
 
-    members = [m for m in population(args.population, args.seed) if args.only in m.name]
+    members = [m for m in population(args.population, args.seed) if args.only in m.name and m.index >= args.start]
     if not args.no_render:
         prepare([Case(m.name, m.spec) for m in members], args.out, args.workers)
     else:
