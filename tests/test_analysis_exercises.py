@@ -176,8 +176,21 @@ def test_fire_hydrant_metrics_match_truth() -> None:
         # 2D shoulder shift scaled by an adult shoulder width (36 cm); the renderer's is 36 cm too
         # but the image shoulder landmarks sit a little inside it, so it reads up to ~2.5 cm high.
         assert rep.metrics["trunk_shift_cm"] == pytest.approx(10.0, abs=3.0)
-        assert rep.metrics["knee_angle_deg"] == pytest.approx(truth.metric("knee_angle_deg")[0], abs=3.0)
+        # The knee angle is not reported (it failed on randomised renders, docs/exercises.md) ...
+        assert rep.metrics["knee_angle_deg"] is None
         assert rep.faults[0].code == "trunk_shift" and rep.faults[0].side == "right"
+    assert "knee_angle_deg" in result.not_measurable
+    # ... but its geometry is right on exact landmarks.
+    full = analyze_frames_with(geometric("fire_hydrant"), truth.to_pose_frames())
+    for rep in full.reps:
+        assert rep.metrics["knee_angle_deg"] == pytest.approx(truth.metric("knee_angle_deg")[0], abs=3.0)
+
+
+def analyze_frames_with(spec: ExerciseSpec, frames) -> object:
+    analyzer = Analyzer(spec)
+    for f in frames:
+        analyzer.update(f)
+    return analyzer.finish()
 
 
 def test_unmeasurable_metrics_are_none_with_camera_advice() -> None:
