@@ -4,7 +4,7 @@ Each cell (exercise, camera view) gets clips at pelvis-fault magnitudes 0, 5, 10
 both working sides, three body shapes (height and build), seeded colours, noise and shake.
 Clips are short (3 reps, the fault on every rep) and rendered at 15 fps to save CPU.
 
-    python benchmarks/pelvis_render.py --cache /tmp/pelvis_cache [--cell clamshell:feet] [--seeds 2]
+    python benchmarks/pelvis_render.py --cache /tmp/pelvis_cache [--cell clamshell:feet] [--seeds 2] [--mags 0,15]
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ PANTS = [(45, 45, 55), (30, 50, 90), (110, 110, 120), (20, 20, 20)]
 SKINS = [(224, 172, 140), (190, 140, 100), (140, 95, 65), (250, 215, 190), (100, 70, 50)]
 
 
-def specs(exercise: str, view: str, seeds: int) -> list[SynthSpec]:
+def specs(exercise: str, view: str, seeds: int, mags: tuple[float, ...] = MAGNITUDES) -> list[SynthSpec]:
     out = []
-    for mag in MAGNITUDES:
+    for mag in mags:
         for side in ("left", "right"):
             for k in range(seeds):
                 seed = int(1000 + 97 * MAGNITUDES.index(mag) + 13 * (side == "right") + k)
@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/pelvis_cache"))
     ap.add_argument("--cell", action="append", default=[], help="exercise:view (repeatable)")
     ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--mags", default="", help="comma-separated subset of the magnitudes (CPU is short)")
     ap.add_argument("--reverse", action="store_true", help="work from the end (a second process can share the list)")
     args = ap.parse_args()
     from formcheck.pose import PoseEstimator
@@ -81,7 +82,8 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     cells = [c.split(":") for c in (args.cell or ["clamshell:feet"])]
     for exercise, view in cells:
-        todo = specs(exercise, view, args.seeds)
+        mags = tuple(float(m) for m in args.mags.split(",")) if args.mags else MAGNITUDES
+        todo = specs(exercise, view, args.seeds, mags)
         for s in reversed(todo) if args.reverse else todo:
             stem = args.cache / name(s)
             if stem.with_suffix(".track.json").exists():
