@@ -5,6 +5,7 @@ both working sides, three body shapes (height and build), seeded colours, noise 
 Clips are short (3 reps, the fault on every rep) and rendered at 15 fps to save CPU.
 
     python benchmarks/pelvis_render.py --cache /tmp/pelvis_cache [--cell clamshell:feet] [--seeds 2] [--mags 0,15]
+        [--confound trunk_shift=10]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -63,8 +65,15 @@ def specs(exercise: str, view: str, seeds: int, mags: tuple[float, ...] = MAGNIT
     return out
 
 
+def confounds(exercise: str, view: str, seeds: int, fault: str, value: float) -> list[SynthSpec]:
+    """The clean clips' bodies and seeds with another fault instead (e.g. a trunk shift): a
+    pelvis measure must not flag those."""
+    return [replace(s, faults={fault: value}) for s in specs(exercise, view, seeds, (0.0,))]
+
+
 def name(s: SynthSpec) -> str:
-    return f"{s.exercise}_{s.view}_{s.side}_{s.faults.get(FAULT[s.exercise], 0.0):g}_{s.seed}"
+    other = "".join(f"{k}{v:g}" for k, v in s.faults.items() if k != FAULT[s.exercise])
+    return f"{s.exercise}_{s.view}_{s.side}_{other or format(s.faults.get(FAULT[s.exercise], 0.0), 'g')}_{s.seed}"
 
 
 def main() -> None:
@@ -73,6 +82,7 @@ def main() -> None:
     ap.add_argument("--cell", action="append", default=[], help="exercise:view (repeatable)")
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--mags", default="", help="comma-separated subset of the magnitudes (CPU is short)")
+    ap.add_argument("--confound", default="", help="fault=value: render the clean clips with this fault instead")
     ap.add_argument("--reverse", action="store_true", help="work from the end (a second process can share the list)")
     args = ap.parse_args()
     from formcheck.pose import PoseEstimator
@@ -84,6 +94,9 @@ def main() -> None:
     for exercise, view in cells:
         mags = tuple(float(m) for m in args.mags.split(",")) if args.mags else MAGNITUDES
         todo = specs(exercise, view, args.seeds, mags)
+        if args.confound:
+            fault, value = args.confound.split("=")
+            todo = confounds(exercise, view, args.seeds, fault, float(value))
         for s in reversed(todo) if args.reverse else todo:
             stem = args.cache / name(s)
             if stem.with_suffix(".track.json").exists():
