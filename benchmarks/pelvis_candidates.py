@@ -109,6 +109,14 @@ def hip_height_split(b: Body) -> float:
     return 100.0 * abs(float(b.j2("left", "hip")[1] - b.j2("right", "hip")[1])) / _trunk(b)
 
 
+def near_hip_sink(b: Body) -> float:
+    """Side view: how far the near hip (nearer in the model's depth) sits below the far one in
+    the picture, % of a trunk length (+ = near hip lower). Signed: only the near hip's drop."""
+    near = min(SIDES, key=lambda s: float(b.j3(s, "hip")[2]))
+    far = "right" if near == "left" else "left"
+    return 100.0 * float(b.j2(near, "hip")[1] - b.j2(far, "hip")[1]) / _trunk(b)
+
+
 def world_drop_deg(b: Body) -> float:
     """3D: the hip line's angle from the camera's horizontal (world y), degrees."""
     v = b.j3("left", "hip") - b.j3("right", "hip")
@@ -135,7 +143,17 @@ CANDIDATES: dict[tuple[str, str], dict[str, Candidate]] = {
         "image hip line minus shoulder line": lambda b: _working_up(b, "hip") - _working_up(b, "shoulder"),
         "3D working hip above the other (cm)": world_hike_back_cm,
     },
-    ("bridge", "side"): DROP,
+    ("fire_hydrant", "oblique"): {
+        "image hip line, working end up": lambda b: _working_up(b, "hip"),
+        "image hip line minus shoulder line": lambda b: _working_up(b, "hip") - _working_up(b, "shoulder"),
+        "3D working hip above the other (cm)": world_hike_back_cm,
+    },
+    # From the side the two hips overlap in the picture, so a line through them has no angle.
+    ("bridge", "side"): {
+        "|hips' vertical split| (% trunk)": hip_height_split,
+        "near hip sinking below the far one (% trunk, signed)": near_hip_sink,
+        "|3D hip line from horizontal|": world_drop_deg,
+    },
     ("bridge", "oblique"): DROP,
     ("bridge", "feet"): DROP,
 }
@@ -177,7 +195,7 @@ def renders(caches: list[Path]) -> None:
         row = ", ".join(f"{k} {v:g}" for k, v in other.items()) if other else mag
         for name, fn in cands.items():
             vals = changes(t, series(frames, fn), windows)
-            if not SIGNED[spec.exercise]:
+            if not SIGNED[spec.exercise] and "signed" not in name:
                 vals = [abs(x) for x in vals]
             cells[(spec.exercise, spec.view, name)][(half(spec) if not other else "both", row)] += vals
     for (exercise, view, name), c in sorted(cells.items()):
@@ -213,7 +231,7 @@ def real(clips: Path, cache: Path) -> None:
         print(f"\n{clip['id']} (real, {labels.get('view')} view, faults {labels.get('faults') or 'none'})")
         for name, fn in cands.items():
             vals = changes(t, series(frames, fn), windows)
-            if not SIGNED[labels["exercise"]]:
+            if not SIGNED[labels["exercise"]] and "signed" not in name:
                 vals = [abs(x) for x in vals]
             print(f"  {name:45s} " + " ".join(f"{x:+6.1f}" for x in vals))
 
