@@ -4,7 +4,8 @@ Each cell (exercise, camera view) gets clips at pelvis-fault magnitudes 0, 5, 10
 both working sides, three body shapes (height and build), seeded colours, noise and shake.
 Clips are short (3 reps, the fault on every rep) and rendered at 15 fps to save CPU.
 
-    python benchmarks/pelvis_render.py --cache /tmp/pelvis_cache [--cell clamshell:feet] [--seeds 2]
+    python benchmarks/pelvis_render.py --cache /tmp/pelvis_cache [--cell clamshell:feet] [--seeds 2] [--mags 0,15]
+        [--confound trunk_shift=10]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +34,9 @@ PANTS = [(45, 45, 55), (30, 50, 90), (110, 110, 120), (20, 20, 20)]
 SKINS = [(224, 172, 140), (190, 140, 100), (140, 95, 65), (250, 215, 190), (100, 70, 50)]
 
 
-def specs(exercise: str, view: str, seeds: int) -> list[SynthSpec]:
+def specs(exercise: str, view: str, seeds: int, mags: tuple[float, ...] = MAGNITUDES) -> list[SynthSpec]:
     out = []
-    for mag in MAGNITUDES:
+    for mag in mags:
         for side in ("left", "right"):
             for k in range(seeds):
                 seed = int(1000 + 97 * MAGNITUDES.index(mag) + 13 * (side == "right") + k)
@@ -63,8 +65,15 @@ def specs(exercise: str, view: str, seeds: int) -> list[SynthSpec]:
     return out
 
 
+def confounds(exercise: str, view: str, seeds: int, fault: str, value: float) -> list[SynthSpec]:
+    """The clean clips' bodies and seeds with another fault instead (e.g. a trunk shift): a
+    pelvis measure must not flag those."""
+    return [replace(s, faults={fault: value}) for s in specs(exercise, view, seeds, (0.0,))]
+
+
 def name(s: SynthSpec) -> str:
-    return f"{s.exercise}_{s.view}_{s.side}_{s.faults.get(FAULT[s.exercise], 0.0):g}_{s.seed}"
+    other = "".join(f"{k}{v:g}" for k, v in s.faults.items() if k != FAULT[s.exercise])
+    return f"{s.exercise}_{s.view}_{s.side}_{other or format(s.faults.get(FAULT[s.exercise], 0.0), 'g')}_{s.seed}"
 
 
 def main() -> None:
@@ -72,6 +81,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/pelvis_cache"))
     ap.add_argument("--cell", action="append", default=[], help="exercise:view (repeatable)")
     ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--mags", default="", help="comma-separated subset of the magnitudes (CPU is short)")
+    ap.add_argument("--confound", default="", help="fault=value: render the clean clips with this fault instead")
     ap.add_argument("--reverse", action="store_true", help="work from the end (a second process can share the list)")
     args = ap.parse_args()
     from formcheck.pose import PoseEstimator
@@ -81,7 +92,11 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     cells = [c.split(":") for c in (args.cell or ["clamshell:feet"])]
     for exercise, view in cells:
-        todo = specs(exercise, view, args.seeds)
+        mags = tuple(float(m) for m in args.mags.split(",")) if args.mags else MAGNITUDES
+        todo = specs(exercise, view, args.seeds, mags)
+        if args.confound:
+            fault, value = args.confound.split("=")
+            todo = confounds(exercise, view, args.seeds, fault, float(value))
         for s in reversed(todo) if args.reverse else todo:
             stem = args.cache / name(s)
             if stem.with_suffix(".track.json").exists():

@@ -45,8 +45,13 @@ HIP_VIEWS = frozenset({"side", "oblique"})
 # Pelvic drop happens in the frontal plane, which only the feet/head end (and partly the
 # oblique view) can see. But through MediaPipe on renders it did not come through: from the
 # feet end its hips moved 1° for a 12° drop (3D and 2D alike); from the oblique view the 3D
-# drop wandered +-6° in clean reps. The metric is computed (and tested on exact landmarks) but
-# not reported until a view proves reliable.
+# drop wandered +-6° in clean reps. Re-measured with the renderer's drop turning about the
+# hip that stays up (docs/exercises.md, "Hip hike and pelvic drop, second round";
+# benchmarks/pelvis_candidates.py): the image hip line against the shoulder or knee line
+# (oblique), the hips' vertical split (side, feet), and 3D all overlap clean reps at 15°;
+# from the side only a drop of the near hip shows, on a lens-dependent offset that would
+# flag most real clean reps. The metric is computed (and tested on exact landmarks) but not
+# reported until a view proves reliable.
 DROP_VIEWS: frozenset[str] = frozenset()
 # Knees in: the 2D distance between the knees as a multiple of the 2D distance between the
 # hips. Both are lateral distances at about the same depth, so the ratio does not depend on the

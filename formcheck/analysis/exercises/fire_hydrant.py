@@ -235,11 +235,15 @@ PELVIC_TILT = change_metric(
     "pelvic_tilt_deg",
     "Pelvic tilt",
     "deg",
-    # Not reported. From the working side the series is the hips' rise against the shoulders
-    # (side_hip_hike): on renders through MediaPipe a 20° hike read +27° and a trunk shift
-    # reads negative, but on the real side-view clips (docs/exercises.md) every lift of a
-    # clean performer read +30-40°, so it would flag clean reps. From behind, the hip line
-    # tilted with a trunk shift (~12°) and hardly with a true 12° hip hike (~4°).
+    # Not reported (docs/exercises.md, "Hip hike and pelvic drop, second round";
+    # benchmarks/pelvis_candidates.py). From the working side the series is the hips' rise
+    # against the shoulders (side_hip_hike): on renders through MediaPipe clean reps read
+    # +0.6 to +4.9° and a 5° hike +8 to +12°, but on the real side-view clips every clean lift
+    # read +18 to +48° (the near hip's landmark climbs as the thigh swings towards the lens,
+    # which the renders do not show). The supporting hip alone, the hips over the planted
+    # wrists and knee, and the 3D hips fail the renders or the real clips too. From behind the
+    # hip line hardly moves with a true hike (+4 to +6° for 10-15°) and tilts with a trunk
+    # shift (up to +25°).
     frozenset(),
     "How far the working hip hiked up since rest, in degrees of pelvic tilt (+ = hip up).",
 )
