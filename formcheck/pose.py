@@ -55,9 +55,15 @@ class PoseSettings:
     mode: Literal["video", "live"] = "video"
     # People the model follows. Two (the default) runs MediaPipe's detector on every frame, so a
     # second person is seen at once. One lets MediaPipe track instead (1.55x cheaper); a second
-    # person is then reported by the periodic people check below. Not the default yet: on a
-    # rendered fire hydrant (tests/test_analysis_model.py) tracking measured one rep's trunk
-    # shift at 3.5 cm instead of 8.6 cm (truth 10 cm), so the fault was missed.
+    # person is then reported by the periodic people check below. The two differ only in the crop
+    # the landmark model sees: with one person in view, two poses means a fresh detector crop
+    # each frame (output identical to IMAGE mode: no smoothing, no state), one pose a crop from
+    # the previous frame's landmarks. The model's output depends on that crop, both ways: over
+    # 27 rendered fire hydrants (benchmarks/tracking_accuracy.py) neither reads the trunk shift
+    # better, and on the 60-clip population (benchmarks/accuracy.py --population 60) tracking did
+    # better on one half and worse on the other. Not the default yet: on the rendered fire
+    # hydrant in tests/test_analysis_model.py the tracked crops made the body look upright in 3D
+    # and the clip was refused as a standing exercise (docs/design.md, "Tracking or detecting").
     num_poses: int = 2
     # With num_poses=1: count the people every this many frames (0: never; then num_people <= 1).
     people_check_every: int = 30
@@ -65,6 +71,9 @@ class PoseSettings:
     people_check_lag: int = 8
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
+    # Only the overlap MediaPipe needs to match a tracked person with a detected one; while one
+    # pose is tracked the detector does not run, so this never makes it detect again (0.5 and
+    # 0.99 gave identical landmarks on rendered clips).
     min_tracking_confidence: float = 0.5
 
 
