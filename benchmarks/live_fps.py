@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from formcheck.analysis import Analyzer  # noqa: E402
 from formcheck.analysis.overlay import draw_state  # noqa: E402
-from formcheck.live import LiveCoach  # noqa: E402
+from formcheck.live import LIVE_POSE_SETTINGS, LiveCoach  # noqa: E402
 from formcheck.pose import PoseEstimator, PoseSettings  # noqa: E402
 from formcheck.video_io import read_frames  # noqa: E402
 
@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     images = load(args.clip, args.frames, (width, height))
-    settings = PoseSettings(mode="live")
+    settings = LIVE_POSE_SETTINGS
     if args.num_poses is not None:
         settings = PoseSettings(mode="live", num_poses=args.num_poses)
 

@@ -46,6 +46,15 @@ class LiveSnapshot(Generic[State]):
         return self.seconds_since_frame is not None and self.seconds_since_frame > STALL_AFTER_S
 
 
+# The webcam tracks one person (MediaPipe skips its detector while it follows someone) and counts
+# people every 30 frames on a worker thread. Live feedback needs the frame rate: on this 2-core
+# machine the callback ran at 45.5 fps tracking against 30.9 fps detecting on every frame
+# (benchmarks/live_fps.py, idle). Files keep the detector (PoseSettings' default): on rendered
+# clips neither setting was the more accurate overall (docs/design.md, "Tracking or detecting"),
+# but one rendered fire hydrant was refused under tracking.
+LIVE_POSE_SETTINGS = PoseSettings(mode="live", num_poses=1)
+
+
 class LiveCoach(Generic[State]):
     """Pose + analysis + overlay for one live session; safe to call from the webcam thread."""
 
@@ -56,7 +65,7 @@ class LiveCoach(Generic[State]):
         settings: PoseSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._settings = settings or PoseSettings(mode="live")
+        self._settings = settings or LIVE_POSE_SETTINGS
         self._estimator: PoseEstimator | None = None  # loaded with the first frame, on the webcam thread
         self._analyzer = analyzer
         self._draw = draw
