@@ -47,12 +47,11 @@ class LiveSnapshot(Generic[State]):
 
 
 # The webcam tracks one person (MediaPipe skips its detector while it follows someone) and counts
-# people every 30 frames on a worker thread. Live feedback needs the frame rate: on this 2-core
-# machine the callback ran at 45.5 fps tracking against 30.9 fps detecting on every frame
-# (benchmarks/live_fps.py, idle). Files keep the detector (PoseSettings' default): on rendered
-# clips neither setting was the more accurate overall (docs/design.md, "Tracking or detecting"),
-# but one rendered fire hydrant was refused under tracking.
-LIVE_POSE_SETTINGS = PoseSettings(mode="live", num_poses=1)
+# people every 60 frames (2 s) on a worker thread, so a second person is named within ~2 s. Live
+# feedback needs the frame rate (benchmarks/live_fps.py; numbers in docs/design.md, "Tracking or
+# detecting"). Files keep the detector (PoseSettings' default): on rendered clips neither
+# setting was the more accurate overall, but one rendered fire hydrant was refused under tracking.
+LIVE_POSE_SETTINGS = PoseSettings(mode="live", num_poses=1, people_check_every=60)
 
 
 class LiveCoach(Generic[State]):
