@@ -61,9 +61,10 @@ class PoseSettings:
     # the previous frame's landmarks. The model's output depends on that crop, both ways: over
     # 27 rendered fire hydrants (benchmarks/tracking_accuracy.py) neither reads the trunk shift
     # better, and on the 60-clip population (benchmarks/accuracy.py --population 60) tracking did
-    # better on one half and worse on the other. Not the default yet: on the rendered fire
-    # hydrant in tests/test_analysis_model.py the tracked crops made the body look upright in 3D
-    # and the clip was refused as a standing exercise (docs/design.md, "Tracking or detecting").
+    # better on one half and worse on the other. Live coaching uses it (formcheck/live.py); it is
+    # not the default for files: on the rendered fire hydrant in tests/test_analysis_model.py the
+    # tracked crops made the body look upright in 3D and the clip was refused as a standing
+    # exercise (docs/design.md, "Tracking or detecting").
     num_poses: int = 2
     # With num_poses=1: count the people every this many frames (0: never; then num_people <= 1).
     people_check_every: int = 30

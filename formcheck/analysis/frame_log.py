@@ -4,8 +4,8 @@ A file is re-analysed as a whole at the end (zero-phase smoothing needs every sa
 keeps every frame. A webcam session only ever looks back one rep (engine.REP_WINDOW_FRAMES), so
 its log keeps the recent frames and folds older ones into running totals: counts for the
 verdict, the azimuth's running circular sum for the view, and the look-alike read-outs as
-float32 rows (a few dozen bytes a frame instead of the ~0.7 KB a held frame costs). Memory of a
-long live session then stays flat (benchmarks/memory.py --cases live).
+float32 rows (a few numbers a frame instead of a held frame's two metric vectors). Memory of a
+long live session then stays flat (benchmarks/memory.py --cases live; numbers in the README).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ DEFAULT_FAULT_MAGNITUDES: dict[str, dict[str, float]] = {
 RECOMMENDED_VIEWS: dict[str, tuple[str, ...]] = {
     # side for hip extension; oblique (halfway to the feet) for knees in. Not the feet end: from
     # there the raised knees hide the trunk and the pose model lost the body in most frames
-    # (docs/exercises.md, "Bridge from the feet end").
+    # (docs/exercises.md, "Glute bridge": "Not the feet end").
     "bridge": ("side", "oblique"),
     "clamshell": ("front",),  # in front of the patient, raised, looking down at the top hip and knee
     "fire_hydrant": ("back",),  # behind the patient, looking along the body

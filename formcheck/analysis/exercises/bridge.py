@@ -214,8 +214,8 @@ BRIDGE = ExerciseSpec(
     azimuth_reference="left",
     views=VIEWS,
     # Not the feet end: on the randomised renders (benchmarks/accuracy.py --population) the pose
-    # model lost the body in 50-99% of the frames there (the raised knees hide the trunk) and the
-    # view was read as the head end; 8 of 10 such clips were refused (docs/exercises.md).
+    # model lost the body in most frames there (the raised knees hide the trunk) and often read
+    # the view as the head end; no such clip was counted exactly (docs/exercises.md).
     recommended_views=("side", "oblique"),
     count_views=("side", "oblique", "feet"),
     primary=MetricSpec(
