@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from formcheck.landmarks import SKELETON_EDGES, Landmark
-from formcheck.pose_types import PoseFrame
+from formcheck.pose_types import PRESENCE, VISIBILITY, PoseFrame
 
 LEFT_COLOUR = (255, 140, 0)  # RGB orange: the patient's left side
 RIGHT_COLOUR = (0, 170, 255)  # RGB blue: the patient's right side
@@ -23,25 +23,27 @@ def _colour(a: Landmark, b: Landmark) -> tuple[int, int, int]:
     return CENTRE_COLOUR
 
 
+# Worked out once: the live callback draws every frame (benchmarks/live_fps.py).
+_EDGES = [(int(a), int(b), _colour(a, b)) for a, b in SKELETON_EDGES]
+_JOINTS = [(int(j), _colour(j, j)) for j in Landmark if j > Landmark.MOUTH_RIGHT]  # face points clutter
+
+
 def draw_skeleton(image: np.ndarray, pose: PoseFrame) -> np.ndarray:
     """Return a copy of the RGB image with bones and joints drawn; unchanged copy if no person."""
     out = image.copy()
-    if not pose.detected:
+    if not pose.detected or pose.landmarks is None:
         return out
-    points = pose.pixels()
+    points = pose.pixels().astype(int)
+    seen = np.minimum(pose.landmarks[:, VISIBILITY], pose.landmarks[:, PRESENCE]) >= MIN_VISIBILITY
     height = image.shape[0]
     thickness = max(2, height // 200)
     radius = max(3, height // 120)
-    for a, b in SKELETON_EDGES:
-        if pose.visibility(a) < MIN_VISIBILITY or pose.visibility(b) < MIN_VISIBILITY:
-            continue
-        pa = tuple(int(v) for v in points[a])
-        pb = tuple(int(v) for v in points[b])
-        cv2.line(out, pa, pb, _colour(a, b), thickness, cv2.LINE_AA)
-    for landmark in Landmark:
-        if landmark <= Landmark.MOUTH_RIGHT or pose.visibility(landmark) < MIN_VISIBILITY:
-            continue  # face points clutter the picture and are not scored
-        centre = tuple(int(v) for v in points[landmark])
-        cv2.circle(out, centre, radius, (255, 255, 255), -1, cv2.LINE_AA)
-        cv2.circle(out, centre, radius, _colour(landmark, landmark), max(1, thickness // 2), cv2.LINE_AA)
+    for a, b, colour in _EDGES:
+        if seen[a] and seen[b]:
+            cv2.line(out, tuple(points[a].tolist()), tuple(points[b].tolist()), colour, thickness, cv2.LINE_AA)
+    for j, colour in _JOINTS:
+        if seen[j]:
+            centre = tuple(points[j].tolist())
+            cv2.circle(out, centre, radius, (255, 255, 255), -1, cv2.LINE_AA)
+            cv2.circle(out, centre, radius, colour, max(1, thickness // 2), cv2.LINE_AA)
     return out

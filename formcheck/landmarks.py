@@ -6,6 +6,7 @@ index 11/23/25 are the patient's LEFT shoulder/hip/knee.
 
 from __future__ import annotations
 
+import functools
 from enum import IntEnum
 
 NUM_LANDMARKS = 33
@@ -47,6 +48,7 @@ class Landmark(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
+@functools.cache  # called tens of thousands of times a minute by the live analysis
 def side_landmark(side: str, joint: str) -> Landmark:
     """``side_landmark("left", "hip")`` -> Landmark.LEFT_HIP; keeps side logic out of callers."""
     return Landmark[f"{side.upper()}_{joint.upper()}"]
