@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.analysis import Analyzer, analyze_frames, get_exercise
+from formcheck.analysis import Analyzer, SessionResult, analyze_frames, get_exercise
 from formcheck.analysis.exercises.base import ExerciseSpec
 from formcheck.analysis.exercises.common import HIP_WIDTH_CM, SHORT_HOLD_S
 from formcheck.synth import DEFAULT_FAULT_MAGNITUDES, SynthSpec, simulate
@@ -107,10 +107,7 @@ def test_exact_landmarks(ex: str, view: str, side: str, variant: str) -> None:
         elif found:
             assert rep.score < 100
     # The geometry of every fault, with all metrics switched on.
-    full = Analyzer(geometric(ex))
-    for f in frames:
-        full.update(f)
-    for rep, true_rep in zip(full.finish().reps, truth.reps, strict=True):
+    for rep, true_rep in zip(analyze_frames_with(geometric(ex), frames).reps, truth.reps, strict=True):
         assert {f.code for f in rep.faults} == expected_faults(variant), rep.faults
         # the hold's timing, in every view, on exact landmarks
         assert rep.time_at_top_s == pytest.approx(true_rep.hold_s, abs=t_tol)
@@ -186,7 +183,8 @@ def test_fire_hydrant_metrics_match_truth() -> None:
         assert rep.metrics["knee_angle_deg"] == pytest.approx(truth.metric("knee_angle_deg")[0], abs=3.0)
 
 
-def analyze_frames_with(spec: ExerciseSpec, frames) -> object:
+def analyze_frames_with(spec: ExerciseSpec, frames) -> SessionResult:
+    """``analyze_frames`` for a spec that is not in the registry (e.g. ``geometric``)."""
     analyzer = Analyzer(spec)
     for f in frames:
         analyzer.update(f)
