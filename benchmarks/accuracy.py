@@ -150,18 +150,18 @@ def truth_faults(ex: str, rep_truth, spec: SynthSpec) -> set[str]:
     return codes
 
 
-def evaluate(cases: list[Case], out: str) -> dict:
+def analysed(name: str, exercise: str, out: str | Path):
+    """A cached clip's truth, pose track and analysis (prepare() made the first two)."""
     from formcheck.track import Track
 
-    rows = []
-    for case in cases:
-        clip = Path(out) / f"{case.name}.mp4"
-        truth = ClipTruth.load(clip.with_name(clip.stem + ".truth.json"))
-        track = Track.load(clip.with_suffix(".track.json"))
-        ex = case.spec.exercise
-        result = analyze_frames(track.frames, ex, source=clip.name)
-        rows.append((case, truth, track, result))
-    return summarise(rows)
+    clip = Path(out) / f"{name}.mp4"
+    truth = ClipTruth.load(clip.with_name(clip.stem + ".truth.json"))
+    track = Track.load(clip.with_suffix(".track.json"))
+    return truth, track, analyze_frames(track.frames, exercise, source=clip.name)
+
+
+def evaluate(cases: list[Case], out: str) -> dict:
+    return summarise([(case, *analysed(case.name, case.spec.exercise, out)) for case in cases])
 
 
 def summarise(rows: list) -> dict:
@@ -395,16 +395,11 @@ def _band(value: float, edges: tuple[float, ...], names: tuple[str, ...]) -> str
 
 def population_rows(members: list, out: str) -> list[dict]:
     """One row per clip: truth, analysis and the per-rep matches, as plain data."""
-    from formcheck.track import Track
-
     rows = []
     for m in members:
-        clip = Path(out) / f"{m.name}.mp4"
-        truth = ClipTruth.load(clip.with_name(clip.stem + ".truth.json"))
-        track = Track.load(clip.with_suffix(".track.json"))
         ex = m.spec.exercise
         spec_ex = get_exercise(ex)
-        result = analyze_frames(track.frames, ex, source=clip.name)
+        truth, track, result = analysed(m.name, ex, out)
         cam = truth.camera["position"]
         measurable = {
             f.code for f in spec_ex.faults if f.metric is None or result.view in spec_ex.metric(f.metric).views

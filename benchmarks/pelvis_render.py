@@ -24,14 +24,12 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from formcheck.synth import SynthSpec, render_clip  # noqa: E402
+from formcheck.synth.palette import PANTS, SHIRTS, SKINS  # noqa: E402
 
 FAULT = {"clamshell": "pelvis_rollback", "fire_hydrant": "pelvic_tilt", "bridge": "pelvic_drop"}
 MAGNITUDES = (0.0, 5.0, 10.0, 15.0, 20.0)
 # Three body shapes: (height m, build).
 SHAPES = ((1.58, 0.9), (1.72, 1.0), (1.88, 1.2))
-SHIRTS = [(40, 110, 190), (200, 60, 60), (230, 200, 60), (90, 160, 90), (240, 240, 240), (120, 80, 160)]
-PANTS = [(45, 45, 55), (30, 50, 90), (110, 110, 120), (20, 20, 20)]
-SKINS = [(224, 172, 140), (190, 140, 100), (140, 95, 65), (250, 215, 190), (100, 70, 50)]
 
 
 def specs(exercise: str, view: str, seeds: int, mags: tuple[float, ...] = MAGNITUDES) -> list[SynthSpec]:

@@ -35,12 +35,8 @@ from formcheck.synth import (  # noqa: E402
     render_clip,
 )
 from formcheck.synth.evaluate import DetectionErrors  # noqa: E402
+from formcheck.synth.palette import MATS, PANTS, SHIRTS, SKINS  # noqa: E402
 from formcheck.video_io import read_frames  # noqa: E402
-
-SHIRTS = [(40, 110, 190), (200, 60, 60), (230, 200, 60), (90, 160, 90), (240, 240, 240), (120, 80, 160)]
-PANTS = [(45, 45, 55), (30, 50, 90), (110, 110, 120), (20, 20, 20)]
-SKINS = [(224, 172, 140), (190, 140, 100), (140, 95, 65), (250, 215, 190), (100, 70, 50)]
-MATS = [(110, 160, 120), (80, 110, 170), (150, 90, 140), (90, 90, 95)]
 
 
 def bench_specs(exercise: str, view: str, clips: int, fps: float, base_seed: int = 1000) -> list[SynthSpec]:
