@@ -3,6 +3,13 @@
 streamlit-webrtc calls ``LiveCoach.process`` on its own worker thread, where ``st.*`` and
 session state are off limits. The coach therefore keeps everything the page needs behind a
 lock, and the page polls ``snapshot()`` from the script thread.
+
+The callback is a two-stage pipeline: while the pose model (native code that releases the
+GIL) runs on a frame, a second thread analyses and draws the frame before it, so a frame costs
+about the model alone. Run one after the other, the analysis, the drawing and the model also
+slowed each other down, by more than the first two cost alone (benchmarks/live_fps.py; numbers
+in docs/design.md). The price is one camera frame of latency: ``process`` returns the previous
+frame, annotated.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -57,6 +65,8 @@ LIVE_POSE_SETTINGS = PoseSettings(mode="live", num_poses=1, people_check_every=6
 class LiveCoach(Generic[State]):
     """Pose + analysis + overlay for one live session; safe to call from the webcam thread."""
 
+    DELAY_FRAMES = 1  # process() returns the frame given one call before
+
     def __init__(
         self,
         analyzer: StreamingAnalyzer[State],
@@ -69,7 +79,10 @@ class LiveCoach(Generic[State]):
         self._analyzer = analyzer
         self._draw = draw
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the page-facing state below
+        self._pose_lock = threading.Lock()  # the model, the session clock and the pipeline
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-analysis")
+        self._waiting: tuple[np.ndarray, PoseFrame, float] | None = None  # posed, not yet analysed
         self._start: float | None = None
         self._last_arrival: float | None = None
         self._frame_times: list[float] = []
@@ -99,12 +112,13 @@ class LiveCoach(Generic[State]):
         return self._session_t
 
     def process(self, image: np.ndarray, timestamp_s: float | None = None) -> np.ndarray:
-        """Analyse one RGB frame and return it annotated. ``timestamp_s`` defaults to arrival time.
+        """Take one RGB frame; return the previous one annotated (the first comes back as it came).
 
-        After ``finish()`` frames pass through untouched: no model is loaded again.
+        ``timestamp_s`` defaults to arrival time. After ``finish()`` frames pass through
+        untouched: no model is loaded again.
         """
         now = self._clock()
-        with self._lock:
+        with self._pose_lock:
             if self._finished:
                 return image
             if self._start is None:
@@ -112,13 +126,25 @@ class LiveCoach(Generic[State]):
             t = self._session_time(now - self._start if timestamp_s is None else timestamp_s)
             if self._estimator is None:
                 self._estimator = PoseEstimator(self._settings)
+            # Started just before the model call rather than at the end of the last one, so its
+            # Python never waits for the GIL behind the Python around that call.
+            previous = None if self._waiting is None else self._worker.submit(self._analyse_and_draw, *self._waiting)
             pose = self._estimator.process(image, t)
-            state = self._analyzer.update(pose)
+            self._waiting = (image, pose, now)
+        return image if previous is None else previous.result()
+
+    def _analyse_and_draw(self, image: np.ndarray, pose: PoseFrame, arrival: float) -> np.ndarray:
+        state = self._analyse(pose, arrival)
+        return self._draw(image, pose, state)
+
+    def _analyse(self, pose: PoseFrame, arrival: float) -> State:
+        state = self._analyzer.update(pose)
+        with self._lock:
             self._state = state
             self._frames += 1
-            self._last_arrival = now
-            self._frame_times = [*self._frame_times[-29:], now]
-        return self._draw(image, pose, state)
+            self._last_arrival = arrival
+            self._frame_times = [*self._frame_times[-29:], arrival]
+        return state
 
     def snapshot(self) -> LiveSnapshot[State]:
         with self._lock:
@@ -129,8 +155,13 @@ class LiveCoach(Generic[State]):
 
     def finish(self) -> Any:
         """Close the model and return the analyzer's session result, if it has one. Call it once."""
-        with self._lock:
+        with self._pose_lock:
             self._finished = True
+            self._worker.shutdown(wait=True)
+            if self._waiting is not None:  # the last frame counts too (it is never shown)
+                _, pose, arrival = self._waiting
+                self._analyse(pose, arrival)
+                self._waiting = None
             if self._estimator is not None:
                 self._estimator.close()
                 self._estimator = None

@@ -132,3 +132,21 @@ def test_zero_phase_smoothing_keeps_gaps() -> None:
     y[40:70] = np.nan  # a 1 s gap is not filled
     out = zero_phase_smooth(y, FPS)
     assert np.isnan(out[50]) and np.isfinite(out[10]) and np.isfinite(out[90])
+
+
+def test_rest_medians_match_numpy_nanmedian_including_joints_never_seen():
+    import warnings
+
+    from formcheck.analysis.rep_analysis import column_nanmedian
+
+    rng = np.random.default_rng(7)
+    for rows in (1, 2, 3, 8, 45):
+        values = rng.normal(size=(rows, 5))
+        values[rng.random(values.shape) < 0.3] = np.nan
+        values[:, 4] = np.nan  # a series with no value at rest
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            expected = np.nanmedian(values, axis=0)
+        got = column_nanmedian(values)
+        assert np.isnan(got[4])
+        np.testing.assert_allclose(got, expected, equal_nan=True)
