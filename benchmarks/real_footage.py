@@ -40,6 +40,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from formcheck.clip_analysis import analyze_clip  # noqa: E402
 from formcheck.errors import UserError  # noqa: E402
+from formcheck.pose import PoseSettings  # noqa: E402
 
 MANIFEST = Path(__file__).resolve().parent / "real" / "manifest.json"
 SIDE_ABBR = {"left": "L", "right": "R", "both": "B"}
@@ -77,17 +78,18 @@ def match_reps(labelled: list[dict], counted: list) -> list[tuple[dict, object]]
     return pairs
 
 
-def track_for(clip_path: Path, exercise: str, cache: Path) -> Path:
-    """The cached pose track of this clip (keyed by its bytes), made on first use."""
+def track_for(clip_path: Path, exercise: str, cache: Path, settings: PoseSettings | None = None) -> Path:
+    """The cached pose track of this clip (keyed by its bytes and the pose setting), made on first use."""
     digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()[:16]
-    track_path = cache / f"{digest}.track.json"
+    tag = "" if settings is None else f".np{settings.num_poses}"
+    track_path = cache / f"{digest}{tag}.track.json"
     if not track_path.exists():
-        analysis = analyze_clip(clip_path, exercise)
+        analysis = analyze_clip(clip_path, exercise, settings=settings)
         analysis.track.save(track_path)
     return track_path
 
 
-def evaluate(clip: dict, clips_dir: Path, cache: Path) -> dict:
+def evaluate(clip: dict, clips_dir: Path, cache: Path, settings: PoseSettings | None = None) -> dict:
     labels = clip["labels"]
     path = clips_dir / clip["file"]
     row = {
@@ -103,7 +105,7 @@ def evaluate(clip: dict, clips_dir: Path, cache: Path) -> dict:
         return row
     t0 = time.time()
     try:
-        result = analyze_clip(track_for(path, labels["analyse_as"], cache), labels["analyse_as"]).result
+        result = analyze_clip(track_for(path, labels["analyse_as"], cache, settings), labels["analyse_as"]).result
     except UserError as exc:
         row["skipped"] = f"could not be read: {exc}"
         return row
@@ -217,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/fc-real-cache"), help="pose-track cache")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--only", nargs="*", help="clip ids to run (default: all)")
+    ap.add_argument("--num-poses", type=int, help="pose setting for new tracks (default: the product's)")
     ap.add_argument("--json", type=Path, help="also write the per-clip rows and the summary here")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    settings = None if args.num_poses is None else PoseSettings(num_poses=args.num_poses)
     clips = json.loads(args.manifest.read_text())["clips"]
-    rows = [evaluate(c, args.clips, args.cache) for c in clips if not args.only or c["id"] in args.only]
+    rows = [evaluate(c, args.clips, args.cache, settings) for c in clips if not args.only or c["id"] in args.only]
     print_table(rows)
     summary = print_summary(rows)
     if args.json:

@@ -53,19 +53,14 @@ class PoseModelError(UserError):
 class PoseSettings:
     model_path: Path | None = None
     mode: Literal["video", "live"] = "video"
-    # People the model follows. Two (the default) runs MediaPipe's detector on every frame, so a
-    # second person is seen at once. One lets MediaPipe track instead (1.55x cheaper); a second
-    # person is then reported by the periodic people check below. The two differ only in the crop
-    # the landmark model sees: with one person in view, two poses means a fresh detector crop
-    # each frame (output identical to IMAGE mode: no smoothing, no state), one pose a crop from
-    # the previous frame's landmarks. The model's output depends on that crop, both ways: over
-    # 27 rendered fire hydrants (benchmarks/tracking_accuracy.py) neither reads the trunk shift
-    # better, and on the 60-clip population (benchmarks/accuracy.py --population 60) tracking did
-    # better on one half and worse on the other. Live coaching uses it (formcheck/live.py); it is
-    # not the default for files: on the rendered fire hydrant in tests/test_analysis_model.py the
-    # tracked crops made the body look upright in 3D and the clip was refused as a standing
-    # exercise (docs/design.md, "Tracking or detecting").
-    num_poses: int = 2
+    # People the model follows. One (the default) lets MediaPipe track: it crops each frame around
+    # the previous frame's landmarks and skips its detector, at the model's own cost; a second
+    # person is reported by the periodic people check below. Two runs the detector on every frame
+    # (1.55x the cost), its output identical to IMAGE mode. The two differ only in the crop the
+    # landmark model sees, and its output depends on that crop, both ways (docs/design.md,
+    # "Tracking or detecting"); on the labelled real footage tracking counted one clip more
+    # exactly, so files and the webcam both track.
+    num_poses: int = 1
     # With num_poses=1: count the people every this many frames (0: never; then num_people <= 1).
     people_check_every: int = 30
     # ...and use that count from this many frames later, so the check runs beside the tracker.

@@ -9,8 +9,10 @@ signature is seen for long enough names the exercise (status ``wrong_exercise``,
 The signatures are physical, not fitted to a clip, and are held for at least ``MIN_SEEN_S``:
 
 - **Standing** (squat, standing side leg raise, lateral band walk): the hips are at least 70 % of
-  a leg length above the lower foot and the trunk at least 40° from level, for most of the clip.
-  On hands and knees the hips are ~40 % (a thigh above the knee), lying ~0-30 %.
+  a leg length above the lower foot, the trunk at least 40° from level and both knees open wider
+  than 100°, for most of the clip. On hands and knees the hips are ~40 % (a thigh above the
+  knee), lying ~0-30 %, and the knees are bent ~90°: the knee test keeps a fire hydrant filmed
+  from behind, whose trunk the model can read as raised, from being called standing.
 - **On all fours** (for the next two): hips 20-65 % of a leg above the lower foot, the knees at
   least half a thigh below the hips, the trunk within 35° of level.
 - **Donkey kick**: on all fours, a thigh swings *backwards* along the trunk, in the image plane
@@ -40,6 +42,7 @@ MIN_SEEN_S = 0.5  # a signature must be seen this long in total (a few frames ar
 STANDING_SHARE = 0.5  # ...and standing, for at least this share of the frames in view
 STAND_MIN = 0.7  # hip height above the lower foot, in leg lengths, to count as standing
 UPRIGHT_DEG = 40.0  # ...with the trunk at least this far from level (real standing clips: median 57-73°)
+STANDING_KNEE_DEG = 100.0  # ...and both knees open wider than this (a squat bends them less only at the bottom)
 ALL_FOURS = (0.2, 0.65)  # the same read-out on hands and knees (measured 0.26-0.49 on real clips)
 REACH_MIN = 0.35  # trunk lengths: a wrist or a knee this far ahead/behind counts as reaching/kicking
 
@@ -139,7 +142,11 @@ def standing(s: Series) -> bool:
     if not seen.any():
         return False
     with np.errstate(invalid="ignore"):
-        up = (_v(s, "la_stand") >= STAND_MIN) & (_v(s, "la_trunk_up") >= UPRIGHT_DEG)
+        up = (
+            (_v(s, "la_stand") >= STAND_MIN)
+            & (_v(s, "la_trunk_up") >= UPRIGHT_DEG)
+            & (_v(s, "la_knee_min") >= STANDING_KNEE_DEG)
+        )
     return float(np.count_nonzero(up & seen)) >= STANDING_SHARE * float(np.count_nonzero(seen))
 
 
