@@ -185,3 +185,19 @@ def test_standing_squat_is_named(exercise: str) -> None:
     assert result.status == "wrong_exercise", result.message
     assert "squat" in result.message and "not a" in result.message
     assert result.reps == []
+
+
+def test_hands_and_knees_read_as_raised_is_not_standing() -> None:
+    """From behind a raised phone the model can read a fire hydrant's hips high and its trunk
+    raised (tracked render: hips 0.77 leg lengths up, trunk 50°); its knees still bend ~90°."""
+    from formcheck.analysis.lookalikes import standing
+
+    n = 90
+    series = {
+        "t": np.arange(n) / 30.0,
+        "la_stand": np.full(n, 0.77),
+        "la_trunk_up": np.full(n, 50.0),
+        "la_knee_min": np.full(n, 90.0),
+    }
+    assert not standing(series)
+    assert standing({**series, "la_knee_min": np.full(n, 150.0)})  # the same, with straight knees
