@@ -61,8 +61,9 @@ class PoseSettings:
     # "Tracking or detecting"); on the labelled real footage tracking counted one clip more
     # exactly, so files and the webcam both track.
     num_poses: int = 1
-    # With num_poses=1: count the people every this many frames (0: never; then num_people <= 1).
-    people_check_every: int = 30
+    # With num_poses=1: count the people every this many frames (0: never; then num_people <= 1);
+    # 60 (2 s at 30 fps) costs ~0.5 ms a frame of the other core (benchmarks/pose_speed.py).
+    people_check_every: int = 60
     # ...and use that count from this many frames later, so the check runs beside the tracker.
     people_check_lag: int = 8
     min_detection_confidence: float = 0.5
