@@ -81,7 +81,7 @@ def match_reps(labelled: list[dict], counted: list) -> list[tuple[dict, object]]
 def track_for(clip_path: Path, exercise: str, cache: Path, settings: PoseSettings | None = None) -> Path:
     """The cached pose track of this clip (keyed by its bytes and the pose setting), made on first use."""
     digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()[:16]
-    tag = "" if settings is None else f".np{settings.num_poses}"
+    tag = f".np{(settings or PoseSettings()).num_poses}"
     track_path = cache / f"{digest}{tag}.track.json"
     if not track_path.exists():
         analysis = analyze_clip(clip_path, exercise, settings=settings)
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the per-clip rows and the summary here")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
-    settings = None if args.num_poses is None else PoseSettings(num_poses=args.num_poses)
+    settings = PoseSettings() if args.num_poses is None else PoseSettings(num_poses=args.num_poses)
     clips = json.loads(args.manifest.read_text())["clips"]
     rows = [evaluate(c, args.clips, args.cache, settings) for c in clips if not args.only or c["id"] in args.only]
     print_table(rows)
