@@ -54,12 +54,10 @@ class LiveSnapshot(Generic[State]):
         return self.seconds_since_frame is not None and self.seconds_since_frame > STALL_AFTER_S
 
 
-# The webcam tracks one person (MediaPipe skips its detector while it follows someone) and counts
-# people every 60 frames (2 s) on a worker thread, so a second person is named within ~2 s. Live
-# feedback needs the frame rate (benchmarks/live_fps.py; numbers in docs/design.md, "Tracking or
-# detecting"). Files keep the detector (PoseSettings' default): on rendered clips neither
-# setting was the more accurate overall, but one rendered fire hydrant was refused under tracking.
-LIVE_POSE_SETTINGS = PoseSettings(mode="live", num_poses=1, people_check_every=60)
+# The webcam, like a file, tracks one person (MediaPipe skips its detector while it follows
+# someone) and counts people every 60 frames (2 s) on a worker thread, so a second person is
+# named within ~2 s (docs/design.md, "Tracking or detecting").
+LIVE_POSE_SETTINGS = PoseSettings(mode="live")
 
 
 class LiveCoach(Generic[State]):

@@ -3,12 +3,12 @@
 Two modes share one class:
 - ``video``: synchronous, for files. Timestamps come from the clip's real presentation times,
   so the tracker's temporal smoothing is right even for variable-frame-rate phone clips.
-- ``live``: for the webcam. Same synchronous call, with timestamps from the frames' arrival,
-  because a webcam callback must return the frame it was given.
+- ``live``: for the webcam. Same synchronous call, with timestamps from the frames' arrival
+  when the caller has none.
 
-With ``num_poses=1`` a second person is noticed without paying for it on every frame: MediaPipe
-tracks the person from the previous frame's landmarks and skips its detector (15 ms/frame at 720p
-instead of 24 ms with ``num_poses=2``, which runs the detector on every frame). A separate
+With ``num_poses=1`` (the default) a second person is noticed without paying for it on every
+frame: MediaPipe tracks the person from the previous frame's landmarks and skips its detector
+(``num_poses=2`` runs the detector on every frame, ~1.6x the cost: benchmarks/pose_speed.py). A separate
 landmarker in IMAGE mode with two poses counts the people: synchronously when the tracker
 (re)acquires someone, then every ``people_check_every`` frames on a worker thread, its count
 taking effect ``people_check_lag`` frames later (a fixed lag, so results do not depend on timing).
