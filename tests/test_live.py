@@ -262,3 +262,24 @@ def test_a_long_live_look_alike_is_still_named_after_its_frames_are_folded(monke
     assert analyzer._frames.offset >= len(squats)
     assert sum(result.rep_counts.values()) == 0
     assert "squat" in (result.message or "")
+
+
+def test_each_frame_comes_back_annotated_one_call_later():
+    """The model works on a frame while the one before is analysed and drawn (LiveCoach.DELAY_FRAMES)."""
+    drawn: list[np.ndarray] = []
+
+    def draw(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
+        drawn.append(image)
+        return image[::-1]  # a view of the frame it was given, so the test can tell which
+
+    coach = LiveCoach(Analyzer("clamshell", live=True), draw, clock=FakeClock())
+    frames = [f.image for f in read_frames(SAMPLE, max_frames=6)]
+    returned = [coach.process(image, timestamp_s=i / 30) for i, image in enumerate(frames)]
+    result = coach.finish()
+    assert LiveCoach.DELAY_FRAMES == 1
+    assert returned[0] is frames[0]  # nothing drawn yet
+    for i in range(1, len(frames)):
+        assert np.shares_memory(returned[i], frames[i - 1]) and not np.shares_memory(returned[i], frames[i])
+    assert len(drawn) == len(frames) - 1  # the last frame is analysed at finish, never drawn
+    assert coach.snapshot().frames == len(frames)
+    assert result is not None
