@@ -220,3 +220,29 @@ def test_bridge_is_recommended_only_from_views_the_population_measures() -> None
     assert all(v in spec.count_views for v in spec.recommended_views)
     knees_in = spec.metric("knees_in_cm")
     assert any(v in knees_in.views for v in spec.recommended_views)
+
+
+# -- fire hydrant from behind: the hips drawn together at the top of a lift ----------------------
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_fire_hydrant_hips_drawn_crossed_at_the_top_do_not_split_the_rep(side: str) -> None:
+    """From behind the hips are a few pixels apart in the picture, and the model sometimes draws
+    them together, crossed, in frames where the knee is out (renders through MediaPipe: a lift read
+    +50° and -50° on alternate frames and lost the rep). Which way is "out" must still hold."""
+    from dataclasses import replace
+
+    from formcheck.landmarks import side_landmark
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side=side, reps=2, hold_s=3.0))
+    lh, rh = int(side_landmark("left", "hip")), int(side_landmark("right", "hip"))
+    mid_hold = [r.top_s + 0.5 * r.hold_s for r in truth.reps]
+    frames = []
+    for i, f in enumerate(truth.to_pose_frames()):
+        # 0.6 s in the middle of each hold, three frames in four
+        if any(abs(f.timestamp_s - m) < 0.3 for m in mid_hold) and i % 4:
+            lm = f.landmarks.copy()
+            mid, half = 0.5 * (lm[lh, 0] + lm[rh, 0]), 0.5 * (lm[lh, 0] - lm[rh, 0])
+            lm[lh, 0], lm[rh, 0] = mid - 0.1 * half, mid + 0.1 * half  # together, crossed
+            f = replace(f, landmarks=lm)
+        frames.append(f)
+    result = analyze_frames(frames, "fire_hydrant")
+    assert {k: v for k, v in result.rep_counts.items() if v} == {side: len(truth.reps)}
