@@ -181,7 +181,12 @@ class RepCounter:
         # by a few degrees between reps (renders: up to 5° for a clamshell), and a fixed line
         # alone would merge two reps whose dip between them stays above it.
         end_level = self.baseline + max(self.th.end_deg, self.th.end_fraction * rom)
-        if angle >= end_level:
+        # ...and only in the start posture: a rep ends by returning to where it started. The
+        # pose model can misread the top of a rep as another pose for seconds (renders: a bridge
+        # filmed obliquely read with straight knees below the hips and the hip angle 55° down
+        # for the whole hold), which is out of the start posture and must not end the rep there.
+        back = ready if in_position is None else in_position
+        if angle >= end_level or not back:
             self._below = None
             return None
         if self._below is None:
