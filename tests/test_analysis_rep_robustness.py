@@ -246,3 +246,23 @@ def test_fire_hydrant_hips_drawn_crossed_at_the_top_do_not_split_the_rep(side: s
         frames.append(f)
     result = analyze_frames(frames, "fire_hydrant")
     assert {k: v for k, v in result.rep_counts.items() if v} == {side: len(truth.reps)}
+
+
+def test_a_rep_whose_top_was_not_seen_is_counted_but_its_hold_not_judged() -> None:
+    """The pose model can lose the person for the whole top of a rep (renders: a fire hydrant from
+    0.33 m behind, ~4 s at every top). The rep counts; its hold and peak are unknown, so neither
+    is reported nor flagged, while the reps that were seen keep theirs."""
+    from formcheck.pose_types import PoseFrame
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side="left", reps=3, hold_s=2.0))
+    lost = truth.reps[1]
+    top = lost.top_s
+    frames = [
+        PoseFrame.empty(f.timestamp_s, f.image_size) if top - 0.3 <= f.timestamp_s <= top + lost.hold_s + 0.3 else f
+        for f in truth.to_pose_frames()
+    ]
+    result = analyze_frames(frames, "fire_hydrant")
+    assert result.rep_counts["left"] == len(truth.reps)
+    assert result.reps[1].hold_s is None and result.reps[1].peak_angle_deg is None
+    assert not {"short_hold", "small_lift"} & _fault_codes(result)[1]
+    assert result.reps[0].hold_s == pytest.approx(2.0, abs=0.3)
