@@ -171,3 +171,5 @@ def test_a_rep_ends_only_back_in_the_start_posture() -> None:
             reps.append(r)
     assert len(reps) == 1
     assert 6.0 <= t[reps[0].end_index] <= 7.0  # during the real lowering
+    # ...and the misread top is known, so its hold is neither timed nor judged (rep_analysis).
+    assert reps[0].misread_s == pytest.approx(5.0 - 1.8, abs=0.1)
