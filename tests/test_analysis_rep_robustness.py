@@ -220,3 +220,49 @@ def test_bridge_is_recommended_only_from_views_the_population_measures() -> None
     assert all(v in spec.count_views for v in spec.recommended_views)
     knees_in = spec.metric("knees_in_cm")
     assert any(v in knees_in.views for v in spec.recommended_views)
+
+
+# -- fire hydrant from behind: the hips drawn together at the top of a lift ----------------------
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_fire_hydrant_hips_drawn_crossed_at_the_top_do_not_split_the_rep(side: str) -> None:
+    """From behind the hips are a few pixels apart in the picture, and the model sometimes draws
+    them together, crossed, in frames where the knee is out (renders through MediaPipe: a lift read
+    +50° and -50° on alternate frames and lost the rep). Which way is "out" must still hold."""
+    from dataclasses import replace
+
+    from formcheck.landmarks import side_landmark
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side=side, reps=2, hold_s=3.0))
+    lh, rh = int(side_landmark("left", "hip")), int(side_landmark("right", "hip"))
+    mid_hold = [r.top_s + 0.5 * r.hold_s for r in truth.reps]
+    frames = []
+    for i, f in enumerate(truth.to_pose_frames()):
+        # 0.6 s in the middle of each hold, three frames in four
+        if any(abs(f.timestamp_s - m) < 0.3 for m in mid_hold) and i % 4:
+            lm = f.landmarks.copy()
+            mid, half = 0.5 * (lm[lh, 0] + lm[rh, 0]), 0.5 * (lm[lh, 0] - lm[rh, 0])
+            lm[lh, 0], lm[rh, 0] = mid - 0.1 * half, mid + 0.1 * half  # together, crossed
+            f = replace(f, landmarks=lm)
+        frames.append(f)
+    result = analyze_frames(frames, "fire_hydrant")
+    assert {k: v for k, v in result.rep_counts.items() if v} == {side: len(truth.reps)}
+
+
+def test_a_rep_whose_top_was_not_seen_is_counted_but_its_hold_not_judged() -> None:
+    """The pose model can lose the person for the whole top of a rep (renders: a fire hydrant from
+    0.33 m behind, ~4 s at every top). The rep counts; its hold and peak are unknown, so neither
+    is reported nor flagged, while the reps that were seen keep theirs."""
+    from formcheck.pose_types import PoseFrame
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side="left", reps=3, hold_s=2.0))
+    lost = truth.reps[1]
+    top = lost.top_s
+    frames = [
+        PoseFrame.empty(f.timestamp_s, f.image_size) if top - 0.3 <= f.timestamp_s <= top + lost.hold_s + 0.3 else f
+        for f in truth.to_pose_frames()
+    ]
+    result = analyze_frames(frames, "fire_hydrant")
+    assert result.rep_counts["left"] == len(truth.reps)
+    assert result.reps[1].hold_s is None and result.reps[1].peak_angle_deg is None
+    assert not {"short_hold", "small_lift"} & _fault_codes(result)[1]
+    assert result.reps[0].hold_s == pytest.approx(2.0, abs=0.3)

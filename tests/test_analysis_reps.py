@@ -150,3 +150,26 @@ def test_rest_medians_match_numpy_nanmedian_including_joints_never_seen():
         got = column_nanmedian(values)
         assert np.isnan(got[4])
         np.testing.assert_allclose(got, expected, equal_nan=True)
+
+
+def test_a_rep_ends_only_back_in_the_start_posture() -> None:
+    """The pose model can misread the top of a rep as another pose for seconds (renders: an
+    oblique bridge read with straight knees and the hip angle 55° down for the whole hold). Out
+    of the start posture the fall is not a return to rest: one rep, ending at the real lowering."""
+    t, a = rep_signal([(1.0, 1.0, 4.0, 1.0)], rest=125.0, total=9.0)
+    misread = (t >= 1.8) & (t < 5.0)
+    a = np.where(misread, 128.0, a)  # the angle near rest while the posture reads wrong
+    in_pos = ~misread
+    c = RepCounter(TH)
+    reps = []
+    ok_since = None
+    for i in range(len(t)):
+        ok_since = (ok_since if ok_since is not None else t[i]) if in_pos[i] else None
+        ready = bool(in_pos[i]) and t[i] - ok_since >= 0.3
+        r = c.update(float(t[i]), float(a[i]), ready, bool(in_pos[i]))
+        if r is not None:
+            reps.append(r)
+    assert len(reps) == 1
+    assert 6.0 <= t[reps[0].end_index] <= 7.0  # during the real lowering
+    # ...and the misread top is known, so its hold is neither timed nor judged (rep_analysis).
+    assert reps[0].misread_s == pytest.approx(5.0 - 1.8, abs=0.1)

@@ -201,3 +201,20 @@ def test_hands_and_knees_read_as_raised_is_not_standing() -> None:
     }
     assert not standing(series)
     assert standing({**series, "la_knee_min": np.full(n, 150.0)})  # the same, with straight knees
+
+
+def test_hands_and_knees_from_a_phone_looking_down_is_not_standing() -> None:
+    """A phone 1.3 m up behind a fire hydrant tips the level trunk up to 40-46° in the model's
+    world, and reads the knee bent towards the lens at 118-137° (tracked render, tune pop0-098):
+    not standing. A real lateral band walk (trunk median 57°, knees ~120°) still is."""
+    from formcheck.analysis.lookalikes import standing
+
+    n = 90
+    series = {
+        "t": np.arange(n) / 30.0,
+        "la_stand": np.full(n, 0.77),
+        "la_trunk_up": np.full(n, 44.0),
+        "la_knee_min": np.full(n, 125.0),
+    }
+    assert not standing(series)
+    assert standing({**series, "la_trunk_up": np.full(n, 57.0), "la_knee_min": np.full(n, 118.0)})

@@ -56,6 +56,9 @@ class RawRep:
     peak_index: int
     end_index: int
     baseline: float
+    # The longest stretch of the rep read as half-way down or lower while out of the start
+    # posture (seconds): the pose model misreading the top, where the hold cannot be timed.
+    misread_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class RepCounter:
         self._climb: deque[tuple[float, float]] = deque()  # (t, angle) over the last TOP_SETTLE_S
         self._not_ready_since: float | None = None
         self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
+        self._misread_since: float | None = None  # out of position and reading low since
+        self._misread_s = 0.0  # the longest such stretch in this rep
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
@@ -151,6 +156,7 @@ class RepCounter:
             rested = self._rest_since is None or t - self._rest_since >= self.th.min_rest_s
             if angle > self.baseline + self.th.start_deg and rested and ready:
                 self.state = Phase.UP
+                self._misread_since, self._misread_s = None, 0.0
                 self._start_index = self._rise_start(i)
                 self._start_t = t
                 self._rising_t = t
@@ -181,7 +187,17 @@ class RepCounter:
         # by a few degrees between reps (renders: up to 5° for a clamshell), and a fixed line
         # alone would merge two reps whose dip between them stays above it.
         end_level = self.baseline + max(self.th.end_deg, self.th.end_fraction * rom)
-        if angle >= end_level:
+        # ...and only in the start posture: a rep ends by returning to where it started. The
+        # pose model can misread the top of a rep as another pose for seconds (renders: a bridge
+        # filmed obliquely read with straight knees below the hips and the hip angle 55° down
+        # for the whole hold), which is out of the start posture and must not end the rep there.
+        back = ready if in_position is None else in_position
+        if not back and angle < self.baseline + 0.5 * rom:
+            self._misread_since = t if self._misread_since is None else self._misread_since
+            self._misread_s = max(self._misread_s, t - self._misread_since)
+        else:
+            self._misread_since = None
+        if angle >= end_level or not back:
             self._below = None
             return None
         if self._below is None:
@@ -191,7 +207,7 @@ class RepCounter:
             return None
         rep = None
         if rom >= self.th.min_rom_deg and end_t - self._start_t >= self.th.min_move_s:
-            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline)
+            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
         self._to_rest(t, angle)
         return rep
 
@@ -210,6 +226,7 @@ class RepCounter:
         self._rest_since = t - self.th.min_rest_s  # rested since the posture appeared
         if angle > low + self.th.start_deg:
             self.state = Phase.UP
+            self._misread_since, self._misread_s = None, 0.0
             self._start_index = low_i
             self._start_t = t
             self._rising_t = t
@@ -229,7 +246,7 @@ class RepCounter:
             and t - self._start_t >= self.th.min_move_s
             and i > self._peak_index
         ):
-            rep = RawRep(self._start_index, self._peak_index, i, self.baseline)
+            rep = RawRep(self._start_index, self._peak_index, i, self.baseline, self._misread_s)
         self._to_rest(t, angle)
         return rep
 
@@ -237,6 +254,7 @@ class RepCounter:
         self.state = Phase.REST
         self._hold_since = None
         self._below = None
+        self._misread_since, self._misread_s = None, 0.0
         self._rest_since = t
         self._rest_samples.clear()
         if angle is not None:

@@ -64,8 +64,14 @@ def _abduction(body: Body, side: str, azimuth_deg: float = 0.0) -> float:
     sideways part is divided by cos φ: the angle projected back onto the body's frontal plane.
     """
     hip, knee = body.j2(side, "hip"), body.j2(side, "knee")
-    other = body.j2("right" if side == "left" else "left", "hip")
-    out = 1.0 if hip[0] > other[0] else -1.0
+    far = "right" if side == "left" else "left"
+    # Which way is "out" for this leg: the side its hip and knee lie on against the other leg's.
+    # The hips alone are not enough: from behind they are a few pixels apart in the picture and
+    # the model sometimes draws them together or crossed for single frames while the knee is
+    # out (renders: a 33° lift read -50° and +50° on alternate frames and split the rep), whereas
+    # the knees separate as the leg lifts, so their order is firmest exactly when it matters.
+    sep = (hip[0] - body.j2(far, "hip")[0]) + (knee[0] - body.j2(far, "knee")[0])
+    out = 1.0 if sep > 0 else -1.0
     d = knee - hip
     phi = min(abs(azimuth_deg), MAX_AZIMUTH_CORRECTION_DEG) if np.isfinite(azimuth_deg) else 0.0
     if phi < MIN_AZIMUTH_CORRECTION_DEG:
