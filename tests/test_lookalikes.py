@@ -187,34 +187,27 @@ def test_standing_squat_is_named(exercise: str) -> None:
     assert result.reps == []
 
 
-def test_hands_and_knees_read_as_raised_is_not_standing() -> None:
-    """From behind a raised phone the model can read a fire hydrant's hips high and its trunk
-    raised (tracked render: hips 0.77 leg lengths up, trunk 50°); its knees still bend ~90°."""
+@pytest.mark.parametrize(
+    ("trunk_deg", "knee_deg", "is_standing"),
+    [
+        # A tracked back-view fire hydrant render (seed 4): hips 0.77 leg lengths up, trunk read
+        # 50° raised, but the knees bent ~90°.
+        (55.0, 90.0, False),
+        (55.0, 150.0, True),  # the same with straight knees
+        # A phone 1.3 m up behind a fire hydrant tips the level trunk to 40-46° and reads the knee
+        # bent towards the lens at 118-137° (tracked render, tune pop0-098).
+        (44.0, 125.0, False),
+        (57.0, 118.0, True),  # a real lateral band walk: trunk median 57°, knees ~120°
+    ],
+)
+def test_standing_needs_a_raised_trunk_and_open_knees(trunk_deg: float, knee_deg: float, is_standing: bool) -> None:
     from formcheck.analysis.lookalikes import standing
 
     n = 90
     series = {
         "t": np.arange(n) / 30.0,
         "la_stand": np.full(n, 0.77),
-        "la_trunk_up": np.full(n, 50.0),
-        "la_knee_min": np.full(n, 90.0),
+        "la_trunk_up": np.full(n, trunk_deg),
+        "la_knee_min": np.full(n, knee_deg),
     }
-    assert not standing(series)
-    assert standing({**series, "la_knee_min": np.full(n, 150.0)})  # the same, with straight knees
-
-
-def test_hands_and_knees_from_a_phone_looking_down_is_not_standing() -> None:
-    """A phone 1.3 m up behind a fire hydrant tips the level trunk up to 40-46° in the model's
-    world, and reads the knee bent towards the lens at 118-137° (tracked render, tune pop0-098):
-    not standing. A real lateral band walk (trunk median 57°, knees ~120°) still is."""
-    from formcheck.analysis.lookalikes import standing
-
-    n = 90
-    series = {
-        "t": np.arange(n) / 30.0,
-        "la_stand": np.full(n, 0.77),
-        "la_trunk_up": np.full(n, 44.0),
-        "la_knee_min": np.full(n, 125.0),
-    }
-    assert not standing(series)
-    assert standing({**series, "la_trunk_up": np.full(n, 57.0), "la_knee_min": np.full(n, 118.0)})
+    assert standing(series) is is_standing
