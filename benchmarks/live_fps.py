@@ -126,5 +126,6 @@ def main() -> None:
     added = np.median(callback_latency[10:]) - np.median(model_latency[10:])
     print(f"added latency (p50): {added * 1000:.1f} ms")
 
+
 if __name__ == "__main__":
     main()
