@@ -185,6 +185,11 @@ def main() -> int:
             print(f"{'':>9} {'':>6} | " + " | ".join(f" cpu {cpu[n]:5.1f}ms {cpu[n] / base_c:4.2f}x" for n in NAMES))
             load = statistics.median(load_ms() for _ in range(3))
             print(f"{'':>9} {'':>6} | loading the estimator: {load:.0f} ms, {load / frames:.2f} ms/frame of this clip")
+            # The per-frame cost, as a longer clip would see it: the paths pay the loading once.
+            marginal = " | ".join(
+                f"{n} {(wall[n] - load / frames) / base_w:4.2f}x" for n in ("analyze", "analyze+annot")
+            )
+            print(f"{'':>9} {'':>6} | without the loading (wall): {marginal}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print(
         f"ms per frame, median of {args.repeats} interleaved runs; ratio = path / model np=1 alone "
