@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,9 +53,12 @@ def streamlit_server(data_dir: Path, env: dict[str, str] | None = None, args: li
     port = free_port()
     server_env = {**os.environ, "FORMCHECK_DATA_DIR": str(data_dir), **(env or {})}
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port)]
-    server = subprocess.Popen(
-        command + (args or []), cwd=ROOT, env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    # The server's output goes to a file, not a pipe: nobody reads a pipe while the tests run, and
+    # once its buffer fills the server blocks on its next log line.
+    # Kept outside the app's data and temp folders, which the privacy tests inspect.
+    log = tempfile.NamedTemporaryFile(prefix="formcheck-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
+    log_path = Path(log.name)
+    server = subprocess.Popen(command + (args or []), cwd=ROOT, env=server_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -62,7 +66,7 @@ def streamlit_server(data_dir: Path, env: dict[str, str] | None = None, args: li
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             if server.poll() is not None:
-                pytest.fail(f"streamlit exited: {server.stdout.read().decode(errors='replace')[-2000:]}")
+                pytest.fail(f"streamlit exited: {log_path.read_text(errors='replace')[-2000:]}")
             time.sleep(0.3)
         else:
             pytest.fail("streamlit did not start")
@@ -73,3 +77,7 @@ def streamlit_server(data_dir: Path, env: dict[str, str] | None = None, args: li
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
+        # Shown by pytest with a failing test's output: what the server said, errors included.
+        print(f"streamlit server output (tail):\n{log_path.read_text(errors='replace')[-3000:]}")
+        log_path.unlink(missing_ok=True)

@@ -38,6 +38,7 @@ def _as_y4m(clip: Path, out: Path) -> Path:
 
 def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
     require_browser()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     truth = json.loads(SAMPLE.with_suffix(".truth.json").read_text())
@@ -60,7 +61,19 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
             page.get_by_role("tab", name="Live coaching").click()
             page.get_by_text("Use my webcam").click()
             frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
-            frame.get_by_role("button", name="Start").click(timeout=60_000)
+            start = frame.get_by_role("button", name="Start")
+            start.click(timeout=60_000)
+            playing = page.locator("[data-testid='stMetric']", has_text="Frames/s")
+            try:
+                playing.first.wait_for(timeout=45_000)
+            except PlaywrightTimeout:
+                # Headless Chromium's WebRTC connection to the local server sometimes never starts
+                # playing (no frame rate shown for 2 minutes, in 2 of ~14 runs on 2 December 2026).
+                # A patient would press Start again, and so does the test; counting, cues and
+                # saving are still required below.
+                print("the webcam stream did not start: Stop, then Start again")
+                frame.get_by_role("button", name="Stop").click(timeout=30_000)
+                start.click(timeout=60_000)
             # the clip loops: wait until at least one loop's reps are counted on the working leg
             leg = truth["reps"][0]["side"].capitalize() + " leg"
             metric = page.locator("[data-testid='stMetric']", has_text=leg)
