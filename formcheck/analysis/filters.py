@@ -59,6 +59,12 @@ class OneEuroFilter:
         return x_hat
 
 
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """The ``(start, stop)`` index ranges (stop exclusive) where a boolean series is True."""
+    edges = np.diff(np.concatenate(([0], np.asarray(mask, dtype=np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
 def fill_gaps(values: np.ndarray, max_gap: int = 15) -> np.ndarray:
     """Linearly interpolate NaN runs of at most ``max_gap`` samples (longer gaps stay NaN)."""
     y = np.asarray(values, dtype=float).copy()
@@ -67,16 +73,10 @@ def fill_gaps(values: np.ndarray, max_gap: int = 15) -> np.ndarray:
         return y
     idx = np.arange(len(y))
     filled = np.interp(idx, idx[~nan], y[~nan])
-    # keep long gaps (and leading/trailing NaNs) unfilled
-    run_start = None
-    for i in range(len(y) + 1):
-        is_nan = i < len(y) and nan[i]
-        if is_nan and run_start is None:
-            run_start = i
-        elif not is_nan and run_start is not None:
-            if i - run_start <= max_gap and run_start > 0 and i < len(y):
-                y[run_start:i] = filled[run_start:i]
-            run_start = None
+    for start, stop in true_runs(nan):
+        # long gaps, and leading or trailing NaNs, stay unfilled
+        if stop - start <= max_gap and start > 0 and stop < len(y):
+            y[start:stop] = filled[start:stop]
     return y
 
 

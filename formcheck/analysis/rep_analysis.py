@@ -14,6 +14,7 @@ import numpy as np
 
 from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, RepWindow
 from formcheck.analysis.exercises.common import SHORT_HOLD_S
+from formcheck.analysis.filters import true_runs
 from formcheck.analysis.reps import RawRep, RepTiming, time_rep
 from formcheck.analysis.result import FaultHit, RepResult
 from formcheck.analysis.scoring import rep_score
@@ -176,14 +177,13 @@ def _unseen_s(s: Series, raw: RawRep) -> float:
     """The longest run of the rep's movement without a primary reading, in seconds."""
     t, prim = s["t"], s["primary"]
     lo, hi = raw.start_index, raw.end_index
-    run, longest, start = False, 0.0, 0.0
-    for k in range(lo, hi + 1):
-        if not np.isfinite(prim[k]):
-            if not run:
-                run, start = True, float(t[k - 1]) if k > 0 else float(t[k])
-            longest = max(longest, float(t[min(k + 1, len(t) - 1)]) - start)
-        else:
-            run = False
+    longest = 0.0
+    for start, stop in true_runs(~np.isfinite(prim[lo : hi + 1])):
+        first, last = lo + start, lo + stop - 1  # the run's first and last unseen samples
+        # from the last reading before the gap to the first one after it
+        before = float(t[first - 1]) if first > 0 else float(t[first])
+        after = float(t[min(last + 1, len(t) - 1)])
+        longest = max(longest, after - before)
     return longest
 
 
