@@ -155,13 +155,7 @@ class RepCounter:
                 self.baseline = float(np.median([a for _, a in self._rest_samples]))
             rested = self._rest_since is None or t - self._rest_since >= self.th.min_rest_s
             if angle > self.baseline + self.th.start_deg and rested and ready:
-                self.state = Phase.UP
-                self._misread_since, self._misread_s = None, 0.0
-                self._start_index = self._rise_start(i)
-                self._start_t = t
-                self._rising_t = t
-                self.peak = angle
-                self._peak_index = i
+                self._begin_rep(self._rise_start(i), i, t, angle)
             return None
         # moving
         if angle > self.peak:
@@ -225,12 +219,16 @@ class RepCounter:
         self._rest_samples.append((t, low))
         self._rest_since = t - self.th.min_rest_s  # rested since the posture appeared
         if angle > low + self.th.start_deg:
-            self.state = Phase.UP
-            self._misread_since, self._misread_s = None, 0.0
-            self._start_index = low_i
-            self._start_t = t
-            self._rising_t = t
-            self.peak, self._peak_index = angle, i
+            self._begin_rep(low_i, i, t, angle)
+
+    def _begin_rep(self, start_index: int, i: int, t: float, angle: float) -> None:
+        """A lift has started (from rest, or already under way when the posture was confirmed)."""
+        self.state = Phase.UP
+        self._misread_since, self._misread_s = None, 0.0
+        self._start_index = start_index
+        self._start_t = t
+        self._rising_t = t
+        self.peak, self._peak_index = angle, i
 
     def flush(self) -> RawRep | None:
         """The clip has ended: a rep that reached its top and was at least half-way down again
@@ -254,7 +252,6 @@ class RepCounter:
         self.state = Phase.REST
         self._hold_since = None
         self._below = None
-        self._misread_since, self._misread_s = None, 0.0
         self._rest_since = t
         self._rest_samples.clear()
         if angle is not None:
