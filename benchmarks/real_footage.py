@@ -30,6 +30,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -81,7 +82,8 @@ def match_reps(labelled: list[dict], counted: list) -> list[tuple[dict, object]]
 def track_for(clip_path: Path, exercise: str, cache: Path, settings: PoseSettings | None = None) -> Path:
     """The cached pose track of this clip (keyed by its bytes and the pose setting), made on first use."""
     digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()[:16]
-    tag = f".np{(settings or PoseSettings()).num_poses}"
+    settings = settings or PoseSettings()
+    tag = f".np{settings.num_poses}{'z' if settings.zoom else ''}"  # z: the small-person zoom search
     track_path = cache / f"{digest}{tag}.track.json"
     if not track_path.exists():
         analysis = analyze_clip(clip_path, exercise, settings=settings)
@@ -219,11 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/fc-real-cache"), help="pose-track cache")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--only", nargs="*", help="clip ids to run (default: all)")
+    ap.add_argument("--no-zoom", action="store_true", help="new tracks without the small-person zoom search")
     ap.add_argument("--num-poses", type=int, help="pose setting for new tracks (default: the product's)")
     ap.add_argument("--json", type=Path, help="also write the per-clip rows and the summary here")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     settings = PoseSettings() if args.num_poses is None else PoseSettings(num_poses=args.num_poses)
+    if args.no_zoom:
+        settings = replace(settings, zoom=None)
     clips = json.loads(args.manifest.read_text())["clips"]
     rows = [evaluate(c, args.clips, args.cache, settings) for c in clips if not args.only or c["id"] in args.only]
     print_table(rows)

@@ -56,8 +56,9 @@ class LiveSnapshot(Generic[State]):
 
 # The webcam, like a file, tracks one person (MediaPipe skips its detector while it follows
 # someone) and counts people every 60 frames (2 s) on a worker thread, so a second person is
-# named within ~2 s (docs/design.md, "Tracking or detecting").
-LIVE_POSE_SETTINGS = PoseSettings(mode="live")
+# named within ~2 s (docs/design.md, "Tracking or detecting"). No zoom search for a small
+# person (formcheck/zoom.py): each search would freeze the picture for ~0.1-0.2 s.
+LIVE_POSE_SETTINGS = PoseSettings(mode="live", zoom=None)
 
 
 class LiveCoach(Generic[State]):

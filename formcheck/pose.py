@@ -13,6 +13,9 @@ landmarker in IMAGE mode with two poses counts the people: synchronously when th
 (re)acquires someone, then every ``people_check_every`` frames on a worker thread, its count
 taking effect ``people_check_lag`` frames later (a fixed lag, so results do not depend on timing).
 
+A person too small in the picture for the detector is searched for in zoomed crops after a
+run of empty frames, and then tracked in a crop around them (formcheck/zoom.py).
+
 Always close the estimator (``with PoseEstimator(...) as pose``): the landmarker's ``__del__``
 raises at interpreter exit otherwise.
 """
@@ -35,6 +38,7 @@ from mediapipe.tasks.python import BaseOptions, vision
 
 from formcheck.errors import UserError
 from formcheck.pose_types import PoseFrame
+from formcheck.zoom import Crop, ZoomSettings, crop_around, search_tiles
 
 MODEL_ENV_VAR = "FORMCHECK_POSE_MODEL"
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "pose_landmarker_full.task"
@@ -72,6 +76,9 @@ class PoseSettings:
     # pose is tracked the detector does not run, so this never makes it detect again (0.5 and
     # 0.99 gave identical landmarks on rendered clips).
     min_tracking_confidence: float = 0.5
+    # Search zoomed crops for a person too small to be found (None: never). Files only by
+    # default: a search stalls the frame it runs on by ~0.1-0.2 s, which a webcam would show.
+    zoom: ZoomSettings | None = ZoomSettings()
 
 
 class PoseEstimator:
@@ -93,6 +100,11 @@ class PoseEstimator:
         self._pending: tuple[int, Future[int]] | None = None  # (frame index it applies from, count)
         self._count = 1
         self._people: PeopleCounter | None = None
+        self._model_path = model_path
+        self._crop: Crop | None = None
+        self._misses = 0
+        self._next_search = 0
+        self._searcher: vision.PoseLandmarker | None = None
         self._landmarker = _create(model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings)
         if self.settings.num_poses == 1 and self.settings.people_check_every > 0:
             try:
@@ -115,7 +127,9 @@ class PoseEstimator:
         # The landmarker needs strictly increasing integer milliseconds.
         ms = max(int(round(timestamp_s * 1000)), self._last_ms + 1)
         self._last_ms = ms
-        mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+        crop = self._crop
+        full_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+        mp_image = full_image if crop is None else mp.Image(image_format=mp.ImageFormat.SRGB, data=crop.of(image))
         if self._frames_seen == 0:  # the first call logs a LiteRT memory-alignment warning
             with quiet_native_logs():
                 result = self._landmarker.detect_for_video(mp_image, ms)
@@ -124,16 +138,58 @@ class PoseEstimator:
         index = self._frames_seen
         self._frames_seen += 1
         height, width = image.shape[:2]
-        frame = to_pose_frame(result, timestamp_s, (width, height))
+        if crop is None:
+            frame = to_pose_frame(result, timestamp_s, (width, height))
+        else:
+            frame = crop.to_full_frame(to_pose_frame(result, timestamp_s, (crop.width, crop.height)), (width, height))
         if self._people is not None:
-            frame = replace(frame, num_people=self._count_people(index, mp_image, frame.detected))
+            frame = replace(frame, num_people=self._count_people(index, full_image, frame.detected))
+        if self.settings.zoom is not None:
+            self._update_zoom(self.settings.zoom, index, image, frame.detected)
         return frame
+
+    def _set_count(self, count: int) -> None:
+        self._count = count
+        if count >= 1 and self._crop is not None:
+            # The whole frame shows the person again (the check runs on it): track there, as
+            # a clip that never needed the zoom does. Landmarks from a crop and from the whole
+            # frame differ as any two crops do (docs/design.md, "Tracking or detecting").
+            self._crop, self._misses = None, 0
+
+    def _update_zoom(self, zoom: ZoomSettings, index: int, image: np.ndarray, detected: bool) -> None:
+        """After a run of empty frames, look for a small person in zoomed crops (formcheck/zoom.py);
+        give a crop up once it has held nobody for a while."""
+        self._misses = 0 if detected else self._misses + 1
+        if self._crop is not None:
+            if self._misses >= zoom.drop_after_misses:
+                self._crop, self._misses = None, 0
+            return
+        if self._misses >= zoom.after_misses and index >= self._next_search:
+            self._next_search = index + zoom.search_every
+            points = search_tiles(image, self._detect_one)
+            if points is not None:
+                self._crop = crop_around(points, (image.shape[1], image.shape[0]))
+
+    def _detect_one(self, image: mp.Image) -> np.ndarray | None:
+        """Normalised (33, 2) image landmarks of one person in a still picture, or None."""
+        if self._searcher is None:
+            self._searcher = _create(self._model_path, vision.RunningMode.IMAGE, 1, self.settings)
+        with quiet_native_logs():
+            result = self._searcher.detect(image)
+        if not result.pose_landmarks:
+            return None
+        return np.array([[p.x, p.y] for p in result.pose_landmarks[0]], dtype=np.float32)
+
+    @property
+    def zoomed(self) -> Crop | None:
+        """The crop the tracker is fed, if the person was too small to find in the whole frame."""
+        return self._crop
 
     def _count_people(self, index: int, image: mp.Image, detected: bool) -> int:
         """People in view for this frame: 0 when the tracker has nobody, else at least 1."""
         assert self._people is not None
         if self._pending is not None and index >= self._pending[0]:
-            self._count = self._pending[1].result()
+            self._set_count(self._pending[1].result())
             self._pending = None
         if not detected:
             self._was_detected = False
@@ -143,7 +199,7 @@ class PoseEstimator:
             # (Re)acquired: count now, unless a count is recent (a flickering detection would
             # otherwise pay for a check on every other frame).
             if index >= self._next_check and self._pending is None:
-                self._count = self._people.count(image)
+                self._set_count(self._people.count(image))
                 self._next_check = index + self.settings.people_check_every
         elif index >= self._next_check and self._pending is None:
             self._pending = (index + self.settings.people_check_lag, self._people.submit(image))
@@ -157,6 +213,10 @@ class PoseEstimator:
         if self._people is not None:
             self._people.close()
             self._people = None
+        if self._searcher is not None:
+            with quiet_native_logs():
+                self._searcher.close()
+            self._searcher = None
         if self._landmarker is not None:
             with quiet_native_logs():
                 self._landmarker.close()

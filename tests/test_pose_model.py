@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import cv2
 import numpy as np
 import pytest
 
@@ -176,3 +177,49 @@ def test_live_mode_times_frames_by_arrival():
     assert times[0] == 0.0 and times[0] < times[1] < times[2]
     with PoseEstimator() as estimator, pytest.raises(ValueError, match="timestamp"):
         estimator.process(person)
+
+
+def _far_person(canvas_width: int = 960) -> tuple[np.ndarray, dict[str, np.ndarray], float]:
+    """The drawn figure at a quarter size in a 4:3 picture (a phone far away with a wide lens):
+    the image, where its joints now are, and its height in pixels."""
+    scale = 0.25
+    small = cv2.resize(draw_person(), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    width, height = canvas_width, canvas_width * 3 // 4
+    canvas = np.full((height, width, 3), BACKGROUND, np.uint8)
+    x0, y0 = int(width * 0.6), int(height * 0.5)
+    canvas[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
+    joints = {name: np.array(xy) * scale + [x0, y0] for name, xy in JOINTS.items()}
+    return canvas, joints, SIZE[1] * scale
+
+
+def test_a_person_too_small_for_the_detector_is_found_by_zooming_in():
+    image, joints, person_px = _far_person()
+    with PoseEstimator(PoseSettings(zoom=None)) as estimator:
+        unzoomed = [estimator.process(image, i / 30) for i in range(20)]
+    assert not any(p.detected for p in unzoomed)  # the case the zoom exists for
+    settings = PoseSettings()
+    assert settings.zoom is not None
+    with PoseEstimator(settings) as estimator:
+        poses = [estimator.process(image, i / 30) for i in range(20)]
+        assert estimator.zoomed is not None
+    found = [i for i, p in enumerate(poses) if p.detected]
+    # Searched after `after_misses` empty frames; tracked in the crop from the next frame on.
+    assert found == list(range(settings.zoom.after_misses, 20)), found
+    pose = poses[-1]
+    assert pose.image_size == (image.shape[1], image.shape[0])  # landmarks are in the whole frame
+    errors = {n: float(np.hypot(*(pose.pixels()[Landmark[n.upper()]] - xy))) / person_px for n, xy in joints.items()}
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+def test_the_zoom_is_given_up_when_the_person_is_gone():
+    image, _, _ = _far_person()
+    empty = np.full_like(image, BACKGROUND)
+    settings = PoseSettings()
+    assert settings.zoom is not None
+    with PoseEstimator(settings) as estimator:
+        for i in range(15):
+            estimator.process(image, i / 30)
+        assert estimator.zoomed is not None
+        for i in range(15, 15 + settings.zoom.drop_after_misses):
+            assert not estimator.process(empty, i / 30).detected
+        assert estimator.zoomed is None

@@ -19,7 +19,10 @@ def test_a_session_report_is_self_contained_and_escapes_user_text():
     html = session_report(result, prescription, "Ana <b>R</b>", datetime(2026, 12, 1, 9, 30), chart, rep_table(result))
     assert "<svg" in html, "the chart is inline"
     assert "<img" not in html and "<b>R</b>" not in html and "&lt;b&gt;R&lt;/b&gt;" in html
-    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html)) - {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html)) - {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
     assert urls == {"http://x/y.png&gt;"}, "only the escaped text of the note names a URL; nothing is fetched"
     assert "Prescription not met yet" in html and "hold 1.2 of 1.5 s" in html  # 1 of 2 reps held long enough
     assert html.count("<tr") == 3  # header + two reps
