@@ -155,6 +155,14 @@ class PoseEstimator:
             # a clip that never needed the zoom does. Landmarks from a crop and from the whole
             # frame differ as any two crops do (docs/design.md, "Tracking or detecting").
             self._crop, self._misses = None, 0
+            # A fresh tracker: the old one would look for the person where they were in the
+            # crop, lose them, and only detect them again frames later (a rep split on renders).
+            old = self._landmarker
+            self._landmarker = _create(
+                self._model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings
+            )
+            with quiet_native_logs():
+                old.close()
 
     def _update_zoom(self, zoom: ZoomSettings, index: int, image: np.ndarray, detected: bool) -> None:
         """After a run of empty frames, look for a small person in zoomed crops (formcheck/zoom.py);

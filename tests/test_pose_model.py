@@ -179,10 +179,9 @@ def test_live_mode_times_frames_by_arrival():
         estimator.process(person)
 
 
-def _far_person(canvas_width: int = 960) -> tuple[np.ndarray, dict[str, np.ndarray], float]:
+def _far_person(canvas_width: int = 960, scale: float = 0.25) -> tuple[np.ndarray, dict[str, np.ndarray], float]:
     """The drawn figure at a quarter size in a 4:3 picture (a phone far away with a wide lens):
     the image, where its joints now are, and its height in pixels."""
-    scale = 0.25
     small = cv2.resize(draw_person(), None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     width, height = canvas_width, canvas_width * 3 // 4
     canvas = np.full((height, width, 3), BACKGROUND, np.uint8)
@@ -223,3 +222,27 @@ def test_the_zoom_is_given_up_when_the_person_is_gone():
         for i in range(15, 15 + settings.zoom.drop_after_misses):
             assert not estimator.process(empty, i / 30).detected
         assert estimator.zoomed is None
+
+
+def test_the_zoom_hands_back_to_the_whole_frame_once_it_finds_the_person_there():
+    """A crop is only a rescue: on renders, tracking in a crop counted worse than the whole frame."""
+    far, _, _ = _far_person()
+    near, joints, _ = _far_person(scale=0.4)  # a step closer: the whole frame finds them now, and so does the crop
+    with PoseEstimator(PoseSettings(zoom=None)) as estimator:
+        assert all(estimator.process(near, i / 30).detected for i in range(5))
+    settings = PoseSettings()
+    assert settings.zoom is not None
+    with PoseEstimator(settings) as estimator:
+        for i in range(15):
+            estimator.process(far, i / 30)
+        assert estimator.zoomed is not None
+        late = settings.people_check_every + settings.people_check_lag + 1  # the longest the check can take
+        poses, zoomed = [], []
+        for i in range(late + 10):
+            poses.append(estimator.process(near, (15 + i) / 30))
+            zoomed.append(estimator.zoomed is not None)
+    assert not zoomed[-1]
+    switch = zoomed.index(False)
+    # Tracked in the whole frame from the switch on, without losing a frame to it.
+    assert all(p.detected for p in poses[switch:]), [p.detected for p in poses]
+    assert float(np.hypot(*(poses[-1].pixel(Landmark.LEFT_HIP) - joints["left_hip"]))) < TOLERANCE * SIZE[1]
