@@ -156,6 +156,9 @@ class ExerciseSpec:
     # Other exercises this one is easily mistaken for, most specific first (lookalikes.py): when
     # the clip shows one, the verdict names it instead of counting reps or advising on the camera.
     lookalikes: tuple[Lookalike, ...] = ()
+    # view -> degrees by which that view reads the primary angle's top above the truth: taken off
+    # each rep's peak before it is reported or judged (fitted on the population's tune half).
+    top_bias_deg: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def display_label(self) -> str:
