@@ -48,6 +48,27 @@ def read_source(git_dir: Path, src: dict) -> bytes | None:
 
 def hflip(src_path: Path, out_path: Path) -> None:
     """Mirror every frame left-right; keep each frame's time; H.264 yuv420p MP4."""
+    reencode(src_path, out_path, lambda img: img[:, ::-1])
+
+
+def shrink(src_path: Path, out_path: Path, scale: float) -> None:
+    """The clip as if filmed from further away: every frame shrunk to ``scale`` of its size and
+    centred on a canvas of the original size, its edges replicated outwards; frame times kept."""
+    import cv2  # a formcheck dependency
+
+    def far(img):
+        h, w = img.shape[:2]
+        small = cv2.resize(img, (max(2, int(w * scale)), max(2, int(h * scale))), interpolation=cv2.INTER_AREA)
+        top, left = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+        return cv2.copyMakeBorder(
+            small, top, h - small.shape[0] - top, left, w - small.shape[1] - left, cv2.BORDER_REPLICATE
+        )
+
+    reencode(src_path, out_path, far)
+
+
+def reencode(src_path: Path, out_path: Path, transform) -> None:
+    """Apply ``transform`` to every RGB frame; keep each frame's time; H.264 yuv420p MP4."""
     import av  # PyAV, a formcheck dependency
 
     with av.open(str(src_path)) as inp:
@@ -56,7 +77,7 @@ def hflip(src_path: Path, out_path: Path) -> None:
             vs = None
             last_pts = -1
             for frame in inp.decode(stream):
-                img = frame.to_ndarray(format="rgb24")[:, ::-1]
+                img = transform(frame.to_ndarray(format="rgb24"))
                 h, w = img.shape[:2]
                 img = img[: h - h % 2, : w - w % 2].copy()
                 if vs is None:
