@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
-from formcheck.analysis.quality import brightness, light_warning
+from formcheck.analysis.quality import brightness, light_warning, zoom_warning
 from formcheck.annotate import draw_skeleton
 from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
@@ -70,16 +71,25 @@ def annotated_writer(
     writer.close()
 
 
+@dataclass
+class PoseStats:
+    """What the pose pass saw besides the poses (for the clip's warnings)."""
+
+    frames: int = 0
+    zoomed_frames: int = 0  # the person found only in a zoomed crop (formcheck/zoom.py)
+
+
 def iter_pose(
     video_path: str | Path,
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
     info: VideoInfo | None = None,
     report: ReadReport | None = None,
+    stats: PoseStats | None = None,
 ) -> Iterator[tuple[VideoFrame, PoseFrame]]:
     """Yield each decoded frame with its pose. ``progress``: True for a terminal bar, or a callback(done, total).
 
-    ``report`` learns whether the clip could be read to its end.
+    ``report`` learns whether the clip could be read to its end; ``stats``, how the poses were found.
     """
     info = info or probe(video_path)
     bar = Progress(progress, info.frame_count, "pose")
@@ -87,6 +97,9 @@ def iter_pose(
         with PoseEstimator(settings) as estimator:
             for frame in prefetch(read_frames(video_path, report=report)):
                 yield frame, estimator.process(frame.image, frame.timestamp_s)
+                if stats is not None:
+                    stats.frames += 1
+                    stats.zoomed_frames = estimator.zoomed_frames
                 bar.step()
     finally:
         bar.close()
@@ -111,10 +124,11 @@ def run_video(
     """
     info = probe(video_path)
     report = ReadReport()
+    stats = PoseStats()
     frames: list[PoseFrame] = []
     levels: list[float] = []  # picture brightness, every 10th frame: a dark clip earns a warning
     with annotated_writer(annotated_path, info.fps, draw_skeleton) as sink:
-        for video_frame, pose in iter_pose(video_path, settings, progress, info, report):
+        for video_frame, pose in iter_pose(video_path, settings, progress, info, report, stats):
             if keep_frames:
                 frames.append(pose)
             if video_frame.index % 10 == 0:
@@ -124,13 +138,14 @@ def run_video(
             if sink:
                 sink.put((video_frame.image, pose))
     dark = light_warning(levels)
+    far = zoom_warning(stats.zoomed_frames, stats.frames)
     return Track(
         frames=frames,
         image_size=(info.width, info.height),
         fps=info.fps,
         source=Path(video_path).name,
         model=model_name(settings),
-        warnings=[w for w in (report.stopped_early, dark) if w],
+        warnings=[w for w in (report.stopped_early, dark, far) if w],
     )
 
 

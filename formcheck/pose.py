@@ -105,6 +105,7 @@ class PoseEstimator:
         self._misses = 0
         self._next_search = 0
         self._searcher: vision.PoseLandmarker | None = None
+        self.zoomed_frames = 0  # frames in which the person was found only in a zoomed crop
         self._landmarker = _create(model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings)
         if self.settings.num_poses == 1 and self.settings.people_check_every > 0:
             try:
@@ -142,6 +143,7 @@ class PoseEstimator:
             frame = to_pose_frame(result, timestamp_s, (width, height))
         else:
             frame = crop.to_full_frame(to_pose_frame(result, timestamp_s, (crop.width, crop.height)), (width, height))
+            self.zoomed_frames += frame.detected
         if self._people is not None:
             frame = replace(frame, num_people=self._count_people(index, full_image, frame.detected))
         if self.settings.zoom is not None:

@@ -155,3 +155,13 @@ def test_unknown_exercise_and_side_are_rejected() -> None:
         Analyzer("squat")
     with pytest.raises(ValueError):
         Analyzer("bridge", side="both")
+
+
+def test_the_zoom_warning_needs_a_tenth_of_the_clip_found_only_by_zooming():
+    from formcheck.analysis.quality import zoom_warning
+
+    assert zoom_warning(0, 300) is None
+    assert zoom_warning(29, 300) is None  # under a tenth: a few frames rescued do not warn
+    message = zoom_warning(30, 300)
+    assert message is not None and "2 m" in message
+    assert zoom_warning(0, 0) is None

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.landmarks import Landmark
+from formcheck.pipeline import run_video
 from formcheck.pose import PoseEstimator, PoseModelError, PoseSettings
 from formcheck.track import Track
 from formcheck.video_io import VideoWriter
@@ -246,3 +247,22 @@ def test_the_zoom_hands_back_to_the_whole_frame_once_it_finds_the_person_there()
     # Tracked in the whole frame from the switch on, without losing a frame to it.
     assert all(p.detected for p in poses[switch:]), [p.detected for p in poses]
     assert float(np.hypot(*(poses[-1].pixel(Landmark.LEFT_HIP) - joints["left_hip"]))) < TOLERANCE * SIZE[1]
+
+
+def test_a_clip_of_a_far_person_warns_that_it_had_to_zoom_in(tmp_path):
+    far, _, _ = _far_person()
+    clip = tmp_path / "far.mp4"
+    with VideoWriter(clip, fps=30.0) as writer:
+        for _ in range(40):
+            writer.write(far)
+    track = run_video(clip)
+    assert sum(f.detected for f in track.frames) >= 25  # found by zooming in after 10 empty frames
+    assert any("zoom in" in w for w in track.warnings), track.warnings
+    near, _, _ = _far_person(scale=0.45)  # found in the whole frame: no such warning
+    clip = tmp_path / "near.mp4"
+    with VideoWriter(clip, fps=30.0) as writer:
+        for _ in range(20):
+            writer.write(near)
+    track = run_video(clip)
+    assert all(f.detected for f in track.frames)
+    assert not any("zoom in" in w for w in track.warnings), track.warnings

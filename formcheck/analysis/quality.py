@@ -82,6 +82,21 @@ class QualityTally:
         return out
 
 
+# Found only in a zoomed crop in at least this share of the frames (formcheck/zoom.py): the
+# person is far away, and a crop tracked the renders' fire hydrants worse than the whole frame.
+MIN_ZOOMED_SHARE = 0.1
+
+
+def zoom_warning(zoomed_frames: int, frames: int) -> str | None:
+    """The warning for a clip in which the person was found only by zooming in (None if rarely)."""
+    if frames and zoomed_frames >= MIN_ZOOMED_SHARE * frames:
+        return (
+            "You were far from the camera, so I had to zoom in to find you, and the numbers may be "
+            "less exact. Put the phone about 2 m away, so that you fill most of the picture."
+        )
+    return None
+
+
 def brightness(image: np.ndarray) -> float:
     """Mean brightness (0-255) of an RGB frame, from every 8th pixel (cheap)."""
     return float(image[::8, ::8].mean())
