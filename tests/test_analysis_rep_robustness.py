@@ -121,6 +121,57 @@ def test_getting_into_position_is_never_a_rep() -> None:
     assert t[reps[0].start_index] == pytest.approx(4.0, abs=0.2)
 
 
+def _count(t: np.ndarray, a: np.ndarray, in_pos: np.ndarray) -> list:
+    """Feed a hand-made signal through the rep counter as the engine does (ready after 0.3 s)."""
+    c = RepCounter(TH)
+    reps, ok_since = [], None
+    for i in range(len(t)):
+        ok_since = (ok_since if ok_since is not None else t[i]) if in_pos[i] else None
+        ready = bool(in_pos[i]) and t[i] - ok_since >= 0.3
+        r = c.update(float(t[i]), float(a[i]), ready, bool(in_pos[i]))
+        if r is not None:
+            reps.append(r)
+    return reps
+
+
+def _one_rep(t: np.ndarray, start: float) -> np.ndarray:
+    a = np.full_like(t, 125.0)
+    for i, tt in enumerate(t):
+        if start <= tt < start + 1.0:
+            a[i] = 125 + 50 * _ease(tt - start)
+        elif start + 1.0 <= tt < start + 2.5:
+            a[i] = 175
+        elif start + 2.5 <= tt < start + 3.5:
+            a[i] = 125 + 50 * _ease(start + 3.5 - tt)
+    return a
+
+
+def test_a_lift_that_upsets_the_posture_read_outs_at_rest_is_still_a_rep() -> None:
+    """Renders (fire hydrants from behind): the first lift read as off the hands and knees for
+    more than the second that sends rest back to set-up. The posture was confirmed at rest just
+    before, so it is a rep from that rest level."""
+    t = np.arange(int(9 * FPS)) / FPS
+    a = _one_rep(t, start=2.0)
+    in_pos = ~((t >= 1.9) & (t < 3.3))  # lost for 1.4 s from just before the lift
+    reps = _count(t, a, in_pos)
+    assert len(reps) == 1
+    assert t[reps[0].start_index] == pytest.approx(2.0, abs=0.2)
+    assert reps[0].baseline == pytest.approx(125.0, abs=1.0)
+
+
+def test_a_posture_lost_for_long_at_rest_starts_afresh() -> None:
+    """Out of position for several seconds (standing up, say), then back in it higher than the
+    old rest: set-up again, not a rep; the next real lift counts."""
+    t = np.arange(int(14 * FPS)) / FPS
+    a = _one_rep(t, start=9.0)
+    a[(t >= 2.0) & (t < 6.5)] = 160.0  # e.g. kneeling up, read high
+    a[(t >= 6.5) & (t < 7.0)] = 140.0  # and back down into position, still reading high
+    in_pos = ~((t >= 2.0) & (t < 6.5))
+    reps = _count(t, a, in_pos)
+    assert len(reps) == 1
+    assert t[reps[0].start_index] == pytest.approx(9.0, abs=0.2)
+
+
 # -- class 9: degraded video earns a warning ---------------------------------------------------
 def test_small_picture_warns_and_a_normal_one_does_not() -> None:
     small = simulate(_spec(exercise="bridge", view="side", reps=1, width=160, height=90))

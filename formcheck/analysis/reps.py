@@ -29,6 +29,8 @@ NOT_READY_REST_S = 1.0
 # not "hold" on its way up; renders: the bridge hold timer started ~1 s early without it).
 TOP_SETTLE_S = 0.15
 NOT_READY_MOVING_S = 6.0
+# A posture lost at rest and found again within this many seconds, the angle up since: a lift.
+LIFT_UPSETS_POSTURE_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class RepCounter:
         self._recent: deque[tuple[int, float]] = deque(maxlen=400)
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
+        self._lost_rest: tuple[float, float] | None = None  # (t, baseline) when rest fell back to set-up
 
     # -- live read-outs ------------------------------------------------------------------------
     @property
@@ -138,6 +141,8 @@ class RepCounter:
             # gets longer, because a lift itself can upset the posture read-outs briefly.
             limit = NOT_READY_MOVING_S if self.moving else NOT_READY_REST_S
             if t - self._not_ready_since > limit:
+                if self.state == Phase.REST and self.baseline is not None:
+                    self._lost_rest = (self._not_ready_since, self.baseline)
                 self.state: Phase = Phase.SETUP
                 self._hold_since = None
                 return None
@@ -213,6 +218,16 @@ class RepCounter:
         floor is never in the start posture, so it is never a rep."""
         low_i, low = min(self._setup, key=lambda p: p[1])
         self._setup.clear()
+        lost, self._lost_rest = self._lost_rest, None
+        if lost is not None and t - lost[0] <= LIFT_UPSETS_POSTURE_S and angle > lost[1] + self.th.start_deg:
+            # The posture was lost at rest a moment ago and the angle has risen since: a lift
+            # upset the posture read-outs (renders: fire hydrants whose first lift read as off
+            # the hands and knees for ~1 s). It is a rep from the rest level before the loss.
+            self.state = Phase.REST
+            self.baseline = lost[1]
+            self._rest_samples.clear()
+            self._begin_rep(self._rise_start(i), i, t, angle)
+            return
         self.state = Phase.REST
         self.baseline = low
         self._rest_samples.clear()
