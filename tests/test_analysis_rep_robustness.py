@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from formcheck.analysis import analyze_frames
-from formcheck.analysis.reps import RepCounter, RepThresholds
+from formcheck.analysis.reps import RepThresholds
 from formcheck.synth import SynthSpec, simulate
+from tests.rep_signals import count_reps
 
 TH = RepThresholds(start_deg=8.0, end_deg=4.0, min_rom_deg=10.0, min_move_s=0.8)
 FPS = 30.0
@@ -107,31 +108,9 @@ def test_getting_into_position_is_never_a_rep() -> None:
             a[i] = 175
         elif 6.0 <= tt < 7.0:
             a[i] = 125 + 50 * _ease(7.0 - tt)
-    c = RepCounter(TH)
-    reps = []
-    ok_since = None
-    for i in range(len(t)):
-        if in_pos[i] and ok_since is None:
-            ok_since = t[i]
-        ready = bool(in_pos[i]) and t[i] - ok_since >= 0.3
-        r = c.update(float(t[i]), float(a[i]), ready, bool(in_pos[i]))
-        if r is not None:
-            reps.append(r)
+    reps = count_reps(TH, t, a, in_pos)
     assert len(reps) == 1
     assert t[reps[0].start_index] == pytest.approx(4.0, abs=0.2)
-
-
-def _count(t: np.ndarray, a: np.ndarray, in_pos: np.ndarray) -> list:
-    """Feed a hand-made signal through the rep counter as the engine does (ready after 0.3 s)."""
-    c = RepCounter(TH)
-    reps, ok_since = [], None
-    for i in range(len(t)):
-        ok_since = (ok_since if ok_since is not None else t[i]) if in_pos[i] else None
-        ready = bool(in_pos[i]) and t[i] - ok_since >= 0.3
-        r = c.update(float(t[i]), float(a[i]), ready, bool(in_pos[i]))
-        if r is not None:
-            reps.append(r)
-    return reps
 
 
 def _one_rep(t: np.ndarray, start: float) -> np.ndarray:
@@ -153,7 +132,7 @@ def test_a_lift_that_upsets_the_posture_read_outs_at_rest_is_still_a_rep() -> No
     t = np.arange(int(9 * FPS)) / FPS
     a = _one_rep(t, start=2.0)
     in_pos = ~((t >= 1.9) & (t < 3.3))  # lost for 1.4 s from just before the lift
-    reps = _count(t, a, in_pos)
+    reps = count_reps(TH, t, a, in_pos)
     assert len(reps) == 1
     assert t[reps[0].start_index] == pytest.approx(2.0, abs=0.2)
     assert reps[0].baseline == pytest.approx(125.0, abs=1.0)
@@ -167,7 +146,7 @@ def test_a_posture_lost_for_long_at_rest_starts_afresh() -> None:
     a[(t >= 2.0) & (t < 6.5)] = 160.0  # e.g. kneeling up, read high
     a[(t >= 6.5) & (t < 7.0)] = 140.0  # and back down into position, still reading high
     in_pos = ~((t >= 2.0) & (t < 6.5))
-    reps = _count(t, a, in_pos)
+    reps = count_reps(TH, t, a, in_pos)
     assert len(reps) == 1
     assert t[reps[0].start_index] == pytest.approx(9.0, abs=0.2)
 

@@ -9,6 +9,7 @@ import pytest
 
 from formcheck.analysis.filters import OneEuroFilter, zero_phase_smooth
 from formcheck.analysis.reps import RepCounter, RepThresholds, time_rep
+from tests.rep_signals import count_reps
 
 TH = RepThresholds(start_deg=10.0, end_deg=5.0, min_rom_deg=15.0, min_move_s=0.8)
 FPS = 30.0
@@ -160,15 +161,7 @@ def test_a_rep_ends_only_back_in_the_start_posture() -> None:
     misread = (t >= 1.8) & (t < 5.0)
     a = np.where(misread, 128.0, a)  # the angle near rest while the posture reads wrong
     in_pos = ~misread
-    c = RepCounter(TH)
-    reps = []
-    ok_since = None
-    for i in range(len(t)):
-        ok_since = (ok_since if ok_since is not None else t[i]) if in_pos[i] else None
-        ready = bool(in_pos[i]) and t[i] - ok_since >= 0.3
-        r = c.update(float(t[i]), float(a[i]), ready, bool(in_pos[i]))
-        if r is not None:
-            reps.append(r)
+    reps = count_reps(TH, t, a, in_pos)
     assert len(reps) == 1
     assert 6.0 <= t[reps[0].end_index] <= 7.0  # during the real lowering
     # ...and the misread top is known, so its hold is neither timed nor judged (rep_analysis).

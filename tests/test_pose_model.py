@@ -211,15 +211,20 @@ def test_a_person_too_small_for_the_detector_is_found_by_zooming_in():
     assert max(errors.values()) < TOLERANCE, errors
 
 
+def _zoom_in_on(estimator: PoseEstimator, far: np.ndarray) -> None:
+    """15 frames of a far person: the search has run and the tracker follows them in a crop."""
+    for i in range(15):
+        estimator.process(far, i / 30)
+    assert estimator.zoomed is not None
+
+
 def test_the_zoom_is_given_up_when_the_person_is_gone():
     image, _, _ = _far_person()
     empty = np.full_like(image, BACKGROUND)
     settings = PoseSettings()
     assert settings.zoom is not None
     with PoseEstimator(settings) as estimator:
-        for i in range(15):
-            estimator.process(image, i / 30)
-        assert estimator.zoomed is not None
+        _zoom_in_on(estimator, image)
         for i in range(15, 15 + settings.zoom.drop_after_misses):
             assert not estimator.process(empty, i / 30).detected
         assert estimator.zoomed is None
@@ -234,9 +239,7 @@ def test_the_zoom_hands_back_to_the_whole_frame_once_it_finds_the_person_there()
     settings = PoseSettings()
     assert settings.zoom is not None
     with PoseEstimator(settings) as estimator:
-        for i in range(15):
-            estimator.process(far, i / 30)
-        assert estimator.zoomed is not None
+        _zoom_in_on(estimator, far)
         late = settings.people_check_every + settings.people_check_lag + 1  # the longest the check can take
         poses, zoomed = [], []
         for i in range(late + 10):
