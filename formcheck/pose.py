@@ -26,7 +26,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -129,8 +129,9 @@ class PoseEstimator:
         ms = max(int(round(timestamp_s * 1000)), self._last_ms + 1)
         self._last_ms = ms
         crop = self._crop
-        full_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
-        mp_image = full_image if crop is None else mp.Image(image_format=mp.ImageFormat.SRGB, data=crop.of(image))
+        mp_image = mp.Image(
+            image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image) if crop is None else crop.of(image)
+        )
         if self._frames_seen == 0:  # the first call logs a LiteRT memory-alignment warning
             with quiet_native_logs():
                 result = self._landmarker.detect_for_video(mp_image, ms)
@@ -145,7 +146,14 @@ class PoseEstimator:
             frame = crop.to_full_frame(to_pose_frame(result, timestamp_s, (crop.width, crop.height)), (width, height))
             self.zoomed_frames += frame.detected
         if self._people is not None:
-            frame = replace(frame, num_people=self._count_people(index, full_image, frame.detected))
+            # People are counted in the whole frame; while zoomed, its MediaPipe copy is made
+            # only for a count (one frame in people_check_every).
+            def whole_frame() -> mp.Image:
+                if crop is None:
+                    return mp_image
+                return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+
+            frame = replace(frame, num_people=self._count_people(index, whole_frame, frame.detected))
         if self.settings.zoom is not None:
             self._update_zoom(self.settings.zoom, index, image, frame.detected)
         return frame
@@ -195,7 +203,7 @@ class PoseEstimator:
         """The crop the tracker is fed, if the person was too small to find in the whole frame."""
         return self._crop
 
-    def _count_people(self, index: int, image: mp.Image, detected: bool) -> int:
+    def _count_people(self, index: int, image: Callable[[], mp.Image], detected: bool) -> int:
         """People in view for this frame: 0 when the tracker has nobody, else at least 1."""
         assert self._people is not None
         if self._pending is not None and index >= self._pending[0]:
@@ -209,10 +217,10 @@ class PoseEstimator:
             # (Re)acquired: count now, unless a count is recent (a flickering detection would
             # otherwise pay for a check on every other frame).
             if index >= self._next_check and self._pending is None:
-                self._set_count(self._people.count(image))
+                self._set_count(self._people.count(image()))
                 self._next_check = index + self.settings.people_check_every
         elif index >= self._next_check and self._pending is None:
-            self._pending = (index + self.settings.people_check_lag, self._people.submit(image))
+            self._pending = (index + self.settings.people_check_lag, self._people.submit(image()))
             self._next_check = index + self.settings.people_check_every
         return max(1, self._count)
 
