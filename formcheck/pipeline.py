@@ -75,7 +75,6 @@ def annotated_writer(
 class PoseStats:
     """What the pose pass saw besides the poses (for the clip's warnings)."""
 
-    frames: int = 0
     zoomed_frames: int = 0  # the person found only in a zoomed crop (formcheck/zoom.py)
 
 
@@ -98,7 +97,6 @@ def iter_pose(
             for frame in prefetch(read_frames(video_path, report=report)):
                 yield frame, estimator.process(frame.image, frame.timestamp_s)
                 if stats is not None:
-                    stats.frames += 1
                     stats.zoomed_frames = estimator.zoomed_frames
                 bar.step()
     finally:
@@ -138,7 +136,7 @@ def run_video(
             if sink:
                 sink.put((video_frame.image, pose))
     dark = light_warning(levels)
-    far = zoom_warning(stats.zoomed_frames, stats.frames)
+    far = zoom_warning(stats.zoomed_frames, report.frames)
     return Track(
         frames=frames,
         image_size=(info.width, info.height),

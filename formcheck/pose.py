@@ -106,7 +106,7 @@ class PoseEstimator:
         self._next_search = 0
         self._searcher: vision.PoseLandmarker | None = None
         self.zoomed_frames = 0  # frames in which the person was found only in a zoomed crop
-        self._landmarker = _create(model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings)
+        self._landmarker = self._new_tracker()
         if self.settings.num_poses == 1 and self.settings.people_check_every > 0:
             try:
                 self._people = PeopleCounter(model_path, self.settings)
@@ -167,12 +167,12 @@ class PoseEstimator:
             self._crop, self._misses = None, 0
             # A fresh tracker: the old one would look for the person where they were in the
             # crop, lose them, and only detect them again frames later (a rep split on renders).
-            old = self._landmarker
-            self._landmarker = _create(
-                self._model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings
-            )
+            old, self._landmarker = self._landmarker, self._new_tracker()
             with quiet_native_logs():
                 old.close()
+
+    def _new_tracker(self) -> vision.PoseLandmarker:
+        return _create(self._model_path, vision.RunningMode.VIDEO, self.settings.num_poses, self.settings)
 
     def _update_zoom(self, zoom: ZoomSettings, index: int, image: np.ndarray, detected: bool) -> None:
         """After a run of empty frames, look for a small person in zoomed crops (formcheck/zoom.py);
@@ -190,9 +190,11 @@ class PoseEstimator:
 
     def _detect_one(self, image: mp.Image) -> np.ndarray | None:
         """Normalised (33, 2) image landmarks of one person in a still picture, or None."""
-        if self._searcher is None:
+        if self._searcher is None:  # its first call logs a LiteRT memory-alignment warning
             self._searcher = _create(self._model_path, vision.RunningMode.IMAGE, 1, self.settings)
-        with quiet_native_logs():
+            with quiet_native_logs():
+                result = self._searcher.detect(image)
+        else:
             result = self._searcher.detect(image)
         if not result.pose_landmarks:
             return None
@@ -332,9 +334,9 @@ def to_pose_frame(result: vision.PoseLandmarkerResult, timestamp_s: float, image
 
 
 # Two poses whose boxes overlap this much (intersection over union) are one person found twice.
-# With two poses asked for, MediaPipe sometimes returns the same person twice: a rendered fire
-# hydrant from behind read as two people with boxes overlapping by 0.59, and lost its reps to the
-# "more than one person" gate; two people side by side overlap by none.
+# With two poses asked for, MediaPipe sometimes returns the same person twice (boxes overlapping
+# by 0.58-0.88): a real clip of one man alone, and 5 of 200 renders, were told someone else was
+# in view. Two people side by side overlap by none.
 SAME_PERSON_IOU = 0.5
 
 
@@ -342,8 +344,7 @@ def distinct_people(people: list[np.ndarray]) -> int:
     """How many of these poses ((33, 2) normalised image landmarks each) are different people."""
     boxes: list[np.ndarray] = []
     for xy in people:
-        xy = np.clip(xy, 0.0, 1.0)
-        box = np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+        box = _box(xy)
         if all(_iou(box, other) < SAME_PERSON_IOU for other in boxes):
             boxes.append(box)
     return len(boxes)
@@ -355,7 +356,12 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def _bbox_area(landmarks: np.ndarray) -> float:
+def _box(landmarks: np.ndarray) -> np.ndarray:
+    """(x0, y0, x1, y1) around the landmarks' normalised x, y, clipped to the picture."""
     xy = np.clip(landmarks[:, :2], 0.0, 1.0)
-    span = xy.max(axis=0) - xy.min(axis=0)
-    return float(span[0] * span[1])
+    return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+
+def _bbox_area(landmarks: np.ndarray) -> float:
+    box = _box(landmarks)
+    return float((box[2] - box[0]) * (box[3] - box[1]))
