@@ -296,3 +296,29 @@ def test_a_rep_whose_top_was_not_seen_is_counted_but_its_hold_not_judged() -> No
     assert result.reps[1].hold_s is None and result.reps[1].peak_angle_deg is None
     assert not {"short_hold", "small_lift"} & _fault_codes(result)[1]
     assert result.reps[0].hold_s == pytest.approx(2.0, abs=0.3)
+
+
+def test_fire_hydrant_lifted_knee_read_above_the_hip_through_a_long_hold_is_still_a_rep() -> None:
+    """The pose model can read a high lift's knee near or above the hip through a whole hold
+    (population renders: 5.7 s, with a straightened knee). "Knees on the floor" is the supporting
+    knee's job, so the start posture holds and the rep is not lost."""
+    from dataclasses import replace
+
+    from formcheck.landmarks import side_landmark
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side="left", reps=2, hold_s=7.0))
+    knee, ankle, hip = (int(side_landmark("left", j)) for j in ("knee", "ankle", "hip"))
+    support_knee, support_hip = int(side_landmark("right", "knee")), int(side_landmark("right", "hip"))
+    frames = []
+    for f in truth.to_pose_frames():
+        if any(r.top_s <= f.timestamp_s <= r.top_s + r.hold_s for r in truth.reps):
+            world = f.world.copy()
+            up = world[support_hip] - world[support_knee]  # the supporting thigh stands upright
+            thigh = float(np.linalg.norm(up))
+            up /= thigh
+            # The lifted knee read a third of a thigh above its hip; the foot moves with it.
+            world[[knee, ankle]] += (np.dot(world[hip] - world[knee], up) + thigh / 3) * up
+            f = replace(f, world=world)
+        frames.append(f)
+    result = analyze_frames(frames, "fire_hydrant")
+    assert result.rep_counts.get("left") == len(truth.reps) == 2

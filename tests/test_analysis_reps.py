@@ -79,6 +79,14 @@ def test_short_twitch_is_not_a_rep() -> None:
     assert count(t, a) == []
 
 
+def test_a_brisk_rep_without_a_hold_counts() -> None:
+    """0.5 s up and 0.6 s down: it crosses the start line ~0.15 s in and is 65 % down 0.7 s
+    later. Its duration runs from where the rise began (population renders: fire hydrants this
+    brisk were dropped when it ran from the crossing)."""
+    t, a = rep_signal([(2.0, 0.5, 0.0, 0.6)], rest=125.0, total=5.0)
+    assert len(count(t, a)) == 1
+
+
 def test_a_brief_collapse_at_the_top_does_not_split_the_rep() -> None:
     """The pose model losing the limb for a few frames (the angle falling to rest and back)
     must not end the rep; a real return to rest, held longer, does."""

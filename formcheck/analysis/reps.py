@@ -40,7 +40,7 @@ class RepThresholds:
     start_deg: float  # a rep starts when the angle rises this far above rest
     end_deg: float  # ...and ends when it falls back below this (hysteresis: < start_deg)
     min_rom_deg: float  # a movement that peaks lower than this above rest is not a rep
-    min_move_s: float  # a rep shorter than this is jitter, not a rep
+    min_move_s: float  # a rep shorter than this (from the start of its rise to back near rest) is jitter
     min_rest_s: float = 0.2  # time back at rest before the next rep may start
     # A rep ends only once the angle has stayed low this long: the pose model sometimes loses a
     # limb for a few frames at the top (renders: the fire hydrant's thigh swinging towards an
@@ -89,7 +89,8 @@ class RepCounter:
         self._rest_samples: deque[tuple[float, float]] = deque()
         self._rest_since: float | None = None
         self._start_index = 0
-        self._start_t = 0.0
+        self._start_t = 0.0  # when the angle crossed the start line
+        self._rise_t = 0.0  # when that rise began (its last low point): a rep's duration runs from here
         self._peak_index = 0
         self._hold_since: float | None = None
         self._rising_t = 0.0  # when this rep began to rise (live: the top comes at least TOP_SETTLE_S later)
@@ -98,7 +99,7 @@ class RepCounter:
         self._below: tuple[int, float] | None = None  # (index, t) where the angle fell back low
         self._misread_since: float | None = None  # out of position and reading low since
         self._misread_s = 0.0  # the longest such stretch in this rep
-        self._recent: deque[tuple[int, float]] = deque(maxlen=400)
+        self._recent: deque[tuple[int, float, float]] = deque(maxlen=400)  # (index, angle, t)
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
         self._lost_rest: tuple[float, float] | None = None  # (t, baseline) when rest fell back to set-up
@@ -124,7 +125,7 @@ class RepCounter:
                 self._to_rest(t, None)
             self._setup.clear()
             return None
-        self._recent.append((i, angle))
+        self._recent.append((i, angle, t))
         self._last = (i, t, angle)
         if self.state == Phase.SETUP:
             if not (ready if in_position is None else in_position):
@@ -205,7 +206,11 @@ class RepCounter:
         if t - end_t < self.th.end_confirm_s:
             return None
         rep = None
-        if rom >= self.th.min_rom_deg and end_t - self._start_t >= self.th.min_move_s:
+        # Timed from where the rise began, not from the start-line crossing: a brisk rep (0.5 s
+        # up, no hold, 0.6 s down) crosses the start line ~0.1 s in and is 65 % down ~0.7 s
+        # later, which a 0.8 s minimum from the crossing threw away (population renders: fire
+        # hydrants from behind counted one rep short).
+        if rom >= self.th.min_rom_deg and end_t - self._rise_t >= self.th.min_move_s:
             rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
         self._to_rest(t, angle)
         return rep
@@ -242,6 +247,7 @@ class RepCounter:
         self._misread_since, self._misread_s = None, 0.0
         self._start_index = start_index
         self._start_t = t
+        self._rise_t = next((tj for j, _, tj in reversed(self._recent) if j == start_index), t)
         self._rising_t = t
         self.peak, self._peak_index = angle, i
 
@@ -256,7 +262,7 @@ class RepCounter:
         if (
             rom >= self.th.min_rom_deg
             and angle < self.peak - 0.5 * rom
-            and t - self._start_t >= self.th.min_move_s
+            and t - self._rise_t >= self.th.min_move_s
             and i > self._peak_index
         ):
             rep = RawRep(self._start_index, self._peak_index, i, self.baseline, self._misread_s)
@@ -276,7 +282,7 @@ class RepCounter:
     def _rise_start(self, i: int) -> int:
         """Walk back from the threshold crossing to where the rise began (the last low point)."""
         best_i, best_a = i, np.inf
-        for j, a in reversed(self._recent):
+        for j, a, _ in reversed(self._recent):
             if a < best_a:
                 best_i, best_a = j, a
             elif a > best_a + 1.0:

@@ -177,13 +177,20 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
         # undefined at rest: clean reps read 30-70 cm at 20-35° (exact landmarks). Not measured.
         trunk_cm = float("nan")
     knee = angle_at(body.j3(work, "hip"), body.j3(work, "knee"), body.j3(work, "ankle"))
+    posture = posture_metrics(body, axes)
+    # "Knees on the floor" is the supporting knee's job: the lifted one rises towards hip height
+    # by design. Both knees' mean left the start posture at the top of high or straight-kneed
+    # lifts (population renders: 5.7 s out of position through one hold, and the rep was lost).
+    hip_mid, thigh = body.mid3("hip"), body.j3(support, "knee") - body.j3(support, "hip")
+    lowest = min(float(np.dot(body.j3(s, "knee") - hip_mid, axes.up)) for s in SIDES)
+    posture["knee_rise"] = lowest / (float(np.linalg.norm(thigh)) or 1.0)
     return {
         "primary": primary,
         "side": side,
         "pelvic_tilt_deg": tilt,
         "knee_angle_deg": knee,
         "trunk_toward_support_cm": trunk_cm,
-        **posture_metrics(body, axes),
+        **posture,
     }
 
 
