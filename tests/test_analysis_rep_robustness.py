@@ -7,6 +7,7 @@ formcheck's own output.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -149,6 +150,37 @@ def test_a_posture_lost_for_long_at_rest_starts_afresh() -> None:
     reps = count_reps(TH, t, a, in_pos)
     assert len(reps) == 1
     assert t[reps[0].start_index] == pytest.approx(9.0, abs=0.2)
+
+
+def test_a_first_lift_while_the_person_is_found_in_every_other_frame_counts() -> None:
+    """A small or far person is often found only in every other frame while they settle
+    (renders: a bridge from halfway to the feet). Those gaps must not restart the start-posture
+    check or forget the rest level, or a first lift under way by then is lost."""
+    t = np.arange(int(6 * FPS)) / FPS
+    a = _one_rep(t, start=0.8)
+    a[(t < 1.3) & (np.arange(t.size) % 2 == 1)] = np.nan  # every other frame empty
+    reps = count_reps(TH, t, a, np.ones(t.size, bool))
+    assert len(reps) == 1
+    assert reps[0].baseline == pytest.approx(125.0, abs=1.0)
+
+
+def test_a_slow_clip_is_not_a_string_of_gaps() -> None:
+    """A short GIF has frames 0.3 s apart and none empty: that is its pace, not missing frames
+    (real footage: two clamshell GIFs lost their only rep when it was taken for gaps)."""
+    t = np.arange(0.0, 6.0, 0.3)
+    reps = count_reps(TH, t, _one_rep(t, start=1.0), np.ones(t.size, bool))
+    assert len(reps) == 1
+
+
+def test_a_gapped_start_on_exact_landmarks_counts_every_rep() -> None:
+    truth = simulate(_spec(exercise="bridge", view="side", lead_in_s=0.8, tempo=1.5))
+    top = truth.reps[0].top_s  # found in every other frame until the first rep's top
+    frames = [
+        replace(f, landmarks=None, world=None) if f.timestamp_s < top and i % 2 else f
+        for i, f in enumerate(truth.to_pose_frames())
+    ]
+    result = analyze_frames(frames, "bridge")
+    assert sum(result.rep_counts.values()) == len(truth.reps) == 3
 
 
 # -- class 9: degraded video earns a warning ---------------------------------------------------

@@ -33,7 +33,7 @@ from formcheck.analysis.lookalikes import features as lookalike_features
 from formcheck.analysis.lookalikes import spotted
 from formcheck.analysis.quality import QualityTally
 from formcheck.analysis.rep_analysis import RestTracker, Series, analyse_rep, locate_rep, measurable
-from formcheck.analysis.reps import RawRep, RepCounter
+from formcheck.analysis.reps import RawRep, ReadyClock, RepCounter
 from formcheck.analysis.result import LiveState, RepResult, SessionResult
 from formcheck.analysis.summary import SessionSummary
 from formcheck.analysis.verdict import SECOND_PERSON_CUE, FrameTally, verdict
@@ -41,7 +41,6 @@ from formcheck.analysis.views import ViewTracker, clip_view
 from formcheck.pose_types import PoseFrame
 
 VISIBILITY_MIN = 0.5  # MediaPipe's own default for "this landmark is visible"
-READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
 # Frames before a rep's start looked at when it ends: well over the 1 s locate_rep pads by.
 REP_WINDOW_FRAMES = 600
 # A live session holds at least this many recent frames; older ones are folded into totals.
@@ -85,7 +84,7 @@ class Analyzer:
         self._views = ViewTracker(self.spec.views, self.spec.azimuth_reference)
         self._view: View | None = None
         self._counter = RepCounter(self.spec.reps)
-        self._ok_since: float | None = None
+        self._ready_clock = ReadyClock()
         self._rest = RestTracker(self.keys)
         self._reps: list[RepResult] = []  # live mode: the online reps are the result
         self._sides: list[str] = []  # the working side of each online rep (the live counts)
@@ -112,7 +111,7 @@ class Analyzer:
             self._quality.add(frame.image_size, None)
             self._record(LoggedFrame(t, LiveStatus.NO_PERSON, nan, nan, np.nan, None))
             self._counter.update(t, np.nan, False)
-            self._ok_since = None
+            self._ready_clock.missing()
             cue = "I can't see anyone. Step into the camera's view."
             return self._state(t, LiveStatus.NO_PERSON, None, cue, CueCode.NO_PERSON)
         body = Body.from_frame(frame)
@@ -130,7 +129,7 @@ class Analyzer:
             self._filter.reset()
             self._record(LoggedFrame(t, LiveStatus.NOT_VISIBLE, nan, nan, np.nan, msg))
             self._counter.update(t, np.nan, False)
-            self._ok_since = None
+            self._ready_clock.missing()
             return self._state(t, LiveStatus.NOT_VISIBLE, None, msg, CueCode.VISIBILITY)
         normal, rms = plane_normal(self.spec.floor_points(body))
         up = self._floor.update(t, normal if rms < FLOOR_RMS_MAX_M else None)
@@ -143,7 +142,7 @@ class Analyzer:
         live = self._filter(raw, t)
         posture_cue = self.spec.start_posture(self._as_dict(live))
         self._record(LoggedFrame(t, LiveStatus.OK, raw, live, np.nan if az is None else az, posture_cue))
-        ready = self._ready(t, posture_cue is None)
+        ready = self._ready_clock.update(t, posture_cue is None)
         rest_now = self._counter.state == Phase.REST
         raw_rep = self._counter.update(t, live[0], ready, posture_cue is None)
         if rest_now and self._counter.in_rest_band(live[0]):
@@ -255,14 +254,6 @@ class Analyzer:
     def _measurable(self, key: str | None, view: str | None) -> bool:
         return measurable(self.spec, key, view)
 
-    def _ready(self, t: float, ok: bool) -> bool:
-        if not ok:
-            self._ok_since = None
-            return False
-        if self._ok_since is None:
-            self._ok_since = t
-        return t - self._ok_since >= READY_AFTER_S
-
     def _series(self, smoothed: bool, since: int = 0) -> Series:
         """The held frames from absolute index ``since`` on, as named columns."""
         frames = self._frames.since(since)
@@ -282,7 +273,7 @@ class Analyzer:
         """The streaming state machine again, over the zero-phase series (same code path)."""
         counter = RepCounter(self.spec.reps)
         rest = RestTracker(self.keys)
-        ok_since: float | None = None
+        clock = ReadyClock()
         reps: list[RepResult] = []
         ready_count = 0
         ok_count = 0
@@ -311,16 +302,12 @@ class Analyzer:
             vec = np.array([s[k][i] for k in self.keys])
             if self._frames.frames[i].status != LiveStatus.OK or not np.isfinite(vec[0]):
                 counter.update(t[i], np.nan, False)
-                ok_since = None
+                clock.missing()
                 continue
             ok_count += 1
             good = self.spec.start_posture(self._as_dict(vec)) is None
             ready_count += good
-            if not good:
-                ok_since = None
-            elif ok_since is None:
-                ok_since = t[i]
-            ready = good and t[i] - ok_since >= READY_AFTER_S
+            ready = clock.update(t[i], good)
             rest_now = counter.state == Phase.REST
             raw = counter.update(t[i], vec[0], ready, good)
             if rest_now and counter.in_rest_band(vec[0]):

@@ -33,6 +33,39 @@ NOT_READY_MOVING_S = 6.0
 LIFT_UPSETS_POSTURE_S = 3.0
 
 
+READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
+# A gap in the pose this short (frames without a person, or without the needed joints) neither
+# restarts that confirmation nor forgets the set-up samples. A small or far person is often
+# found only in every other frame while they settle (renders: a bridge whose first lift began
+# before detection steadied was never counted, because each empty frame restarted the 0.3 s).
+READY_GAP_S = 0.25
+
+
+class ReadyClock:
+    """Whether the start posture has been held long enough to count, frame by frame."""
+
+    def __init__(self) -> None:
+        self._since: float | None = None
+        self._last_seen: float | None = None
+        self._missed = False  # frames without a pose since the last one with
+
+    def missing(self) -> None:
+        """A frame without a pose."""
+        self._missed = True
+
+    def update(self, t: float, in_position: bool) -> bool:
+        """A frame with a pose: is the patient ready? (A slow clip's frames are no gap, however
+        far apart: a 14-frame GIF's are 0.3 s.)"""
+        gap = self._missed and self._last_seen is not None and t - self._last_seen > READY_GAP_S
+        self._last_seen, self._missed = t, False
+        if not in_position:
+            self._since = None
+            return False
+        if self._since is None or gap:
+            self._since = t
+        return t - self._since >= READY_AFTER_S
+
+
 @dataclass(frozen=True)
 class RepThresholds:
     """Degrees above the rest baseline, and seconds; each exercise justifies its numbers."""
@@ -102,6 +135,7 @@ class RepCounter:
         self._recent: deque[tuple[int, float, float]] = deque(maxlen=400)  # (index, angle, t)
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
+        self._missed = False  # samples without an angle since the last one with
         self._lost_rest: tuple[float, float] | None = None  # (t, baseline) when rest fell back to set-up
 
     # -- live read-outs ------------------------------------------------------------------------
@@ -123,11 +157,15 @@ class RepCounter:
             # A gap (no person / not visible): a rep in progress survives short gaps only.
             if self.moving and t - self._start_t > 10.0:
                 self._to_rest(t, None)
-            self._setup.clear()
+            self._missed = True
             return None
+        after_gap = self._missed and self._last is not None and t - self._last[1] > READY_GAP_S
+        self._missed = False
         self._recent.append((i, angle, t))
         self._last = (i, t, angle)
         if self.state == Phase.SETUP:
+            if after_gap:
+                self._setup.clear()
             if not (ready if in_position is None else in_position):
                 self._setup.clear()
                 return None
