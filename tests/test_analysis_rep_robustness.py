@@ -164,6 +164,19 @@ def test_a_first_lift_while_the_person_is_found_in_every_other_frame_counts() ->
     assert reps[0].baseline == pytest.approx(125.0, abs=1.0)
 
 
+def test_reps_after_a_misread_first_rest_level_still_end_and_count() -> None:
+    """The tracker's first frames read the rest 80° low (renders: 49° for a bridge resting at
+    96°); the end line hangs on that rest level, so the true rest stayed above it and three reps
+    merged into one. Settling well below the peak for a second ends the rep and resets the rest."""
+    t = np.arange(int(16 * FPS)) / FPS
+    a = np.maximum.reduce([_one_rep(t, s) for s in (1.0, 6.0, 11.0)])  # rest 125°, tops 175°
+    a[t < 0.4] = 45.0  # the misread start, in position
+    reps = count_reps(TH, t, a, np.ones(t.size, bool))
+    assert len(reps) == 3
+    assert [round(float(t[r.start_index])) for r in reps[1:]] == [6, 11]
+    assert [r.baseline for r in reps[1:]] == [pytest.approx(125.0, abs=1.0)] * 2
+
+
 def test_a_slow_clip_is_not_a_string_of_gaps() -> None:
     """A short GIF has frames 0.3 s apart and none empty: that is its pace, not missing frames
     (real footage: two clamshell GIFs lost their only rep when it was taken for gaps)."""

@@ -31,6 +31,11 @@ TOP_SETTLE_S = 0.15
 NOT_READY_MOVING_S = 6.0
 # A posture lost at rest and found again within this many seconds, the angle up since: a lift.
 LIFT_UPSETS_POSTURE_S = 3.0
+# Back at rest though above the end line: the angle has settled this long, well below the peak.
+# The end line hangs on the rest level, which the first frames of a clip can misjudge (renders:
+# a bridge whose tracker read 49° for a moment before settling at its true 96° rest; 96° stayed
+# above that rest's end line and three reps merged into one).
+SETTLED_REST_S = 1.0
 
 
 READY_AFTER_S = 0.3  # start posture held this long before counting (ignores single-frame flukes)
@@ -136,6 +141,7 @@ class RepCounter:
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
         self._missed = False  # samples without an angle since the last one with
+        self._settle: deque[tuple[int, float, float]] = deque()  # (index, t, angle) over the last SETTLED_REST_S
         self._lost_rest: tuple[float, float] | None = None  # (t, baseline) when rest fell back to set-up
 
     # -- live read-outs ------------------------------------------------------------------------
@@ -235,6 +241,11 @@ class RepCounter:
             self._misread_s = max(self._misread_s, t - self._misread_since)
         else:
             self._misread_since = None
+        self._settle.append((i, t, angle))
+        while self._settle and self._settle[0][1] < t - SETTLED_REST_S:
+            self._settle.popleft()
+        if angle >= end_level and back and self._settled_low(t, rom):
+            return self._end_settled(rom)
         if angle >= end_level or not back:
             self._below = None
             return None
@@ -251,6 +262,28 @@ class RepCounter:
         if rom >= self.th.min_rom_deg and end_t - self._rise_t >= self.th.min_move_s:
             rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
         self._to_rest(t, angle)
+        return rep
+
+    def _settled_low(self, t: float, rom: float) -> bool:
+        """The last SETTLED_REST_S of samples lie flat and clearly below this rep's peak (a
+        hold is within ``top_fraction`` of it; ``end_fraction`` of the range is clear of that)."""
+        if len(self._settle) < 3 or t - self._settle[0][1] < SETTLED_REST_S - 1e-6:
+            return False
+        values = [a for _, _, a in self._settle]
+        flat = max(values) - min(values) <= max(2.0, 0.05 * rom)
+        low = max(values) < self.peak - max(self.th.end_fraction * rom, self.th.min_rom_deg)
+        return flat and low and rom >= self.th.min_rom_deg
+
+    def _end_settled(self, rom: float) -> RawRep | None:
+        """End the rep where the angle settled, and take that level as the rest from now on."""
+        end_i, end_t, _ = self._settle[0]
+        level = float(np.median([a for _, _, a in self._settle]))
+        rep = None
+        if end_t - self._rise_t >= self.th.min_move_s:
+            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
+        last_t = self._settle[-1][1]
+        self._to_rest(last_t, level)
+        self.baseline = level
         return rep
 
     def _from_setup(self, i: int, t: float, angle: float) -> None:
@@ -282,6 +315,7 @@ class RepCounter:
     def _begin_rep(self, start_index: int, i: int, t: float, angle: float) -> None:
         """A lift has started (from rest, or already under way when the posture was confirmed)."""
         self.state = Phase.UP
+        self._settle.clear()
         self._misread_since, self._misread_s = None, 0.0
         self._start_index = start_index
         self._start_t = t
