@@ -284,6 +284,24 @@ def test_fire_hydrant_kneeling_upright_is_not_the_start_position(trunk_elev: flo
     assert start_posture({**_ALL_FOURS, "trunk_elev_deg": trunk_elev}) is not None
 
 
+def test_fire_hydrant_from_behind_counts_when_the_hidden_hands_are_misplaced() -> None:
+    """From low behind, the model guessed the hidden wrists nearly level with the shoulders
+    (renders: arm_drop -1.0 to 0.3 with the hands truly under them). From behind the hands are
+    not judged, so the reps count."""
+    from formcheck.landmarks import side_landmark
+
+    truth = simulate(_spec(exercise="fire_hydrant", view="back", side="left"))
+    wrists = [int(side_landmark(s, "wrist")) for s in ("left", "right")]
+    shoulders = [int(side_landmark(s, "shoulder")) for s in ("left", "right")]
+    frames = []
+    for f in truth.to_pose_frames():
+        world = f.world.copy()
+        world[wrists] = world[shoulders] + (world[wrists] - world[shoulders]) * 0.15  # arm_drop ~0.15
+        frames.append(replace(f, world=world))
+    result = analyze_frames(frames, "fire_hydrant")
+    assert result.rep_counts.get("left") == len(truth.reps) == 3
+
+
 def test_bridge_is_recommended_only_from_views_the_population_measures() -> None:
     """The product's advice (README camera table) and the randomised renders name the same views:
     the side and halfway to the feet, not the feet end, where the model lost the body."""
