@@ -287,7 +287,7 @@ def test_fire_hydrant_kneeling_upright_is_not_the_start_position(trunk_elev: flo
 def test_fire_hydrant_from_behind_counts_when_the_hidden_hands_are_misplaced() -> None:
     """From low behind, the model guessed the hidden wrists nearly level with the shoulders
     (renders: arm_drop -1.0 to 0.3 with the hands truly under them). From behind the hands are
-    not judged, so the reps count."""
+    not judged, so the reps count, with a warning."""
     from formcheck.landmarks import side_landmark
 
     truth = simulate(_spec(exercise="fire_hydrant", view="back", side="left"))
@@ -300,6 +300,11 @@ def test_fire_hydrant_from_behind_counts_when_the_hidden_hands_are_misplaced() -
         frames.append(replace(f, world=world))
     result = analyze_frames(frames, "fire_hydrant")
     assert result.rep_counts.get("left") == len(truth.reps) == 3
+    # ...but the misread is a sign of a shaky pose, said in plain words with the camera advice.
+    assert any("your hands" in w and "hip height" in w for w in result.warnings), result.warnings
+    clean = analyze_frames(truth.to_pose_frames(), "fire_hydrant")
+    assert clean.rep_counts.get("left") == 3
+    assert not any("your hands" in w for w in clean.warnings), clean.warnings
 
 
 def test_bridge_is_recommended_only_from_views_the_population_measures() -> None:

@@ -241,10 +241,20 @@ class Analyzer:
             primary_key=self.spec.primary.key,
             metric_units=units,
             source=self.source,
-            warnings=self._quality.warnings(),
+            warnings=self._quality.warnings() + self._doubts(ok),
         )
 
     # ------------------------------------------------------------------------------ internals
+    def _doubts(self, ok: list[LoggedFrame]) -> list[str]:
+        """The exercise's clip-level doubts raised often enough in the held frames."""
+        out = []
+        for d in self.spec.doubts:
+            flags = np.array([f.raw[self._index[d.series]] for f in ok], dtype=float)
+            judged = flags[np.isfinite(flags)]
+            if judged.size and float(np.mean(judged > 0.5)) >= d.share:
+                out.append(d.message)
+        return out
+
     def _record(self, f: LoggedFrame) -> None:
         self._frames.append(f)
 

@@ -119,6 +119,16 @@ class FaultSpec:
 
 
 @dataclass(frozen=True)
+class Doubt:
+    """A clip-level warning: ``message`` when the per-frame flag ``series`` (1 = doubtful, 0 =
+    fine, NaN = not judged) is raised on at least ``share`` of the frames it was judged on."""
+
+    series: str
+    share: float
+    message: str
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     """Everything about one exercise, for the engine and for every place that names it.
 
@@ -159,6 +169,8 @@ class ExerciseSpec:
     # view -> degrees by which that view reads the primary angle's top above the truth: taken off
     # each rep's peak before it is reported or judged (fitted on the population's tune half).
     top_bias_deg: Mapping[str, float] = field(default_factory=dict)
+    # Signs, read from the frames, that the numbers of a clip are shaky (e.g. a camera too low).
+    doubts: tuple[Doubt, ...] = ()
 
     @property
     def display_label(self) -> str:
@@ -179,6 +191,7 @@ class ExerciseSpec:
         """Every per-frame series the engine keeps: "primary", "side", the metrics' series and
         the extra (posture) ones, each once."""
         keys = ["primary", "side", *(m.series_key for m in self.metrics), *self.smoothing_keys]
+        keys += [d.series for d in self.doubts]
         return tuple(dict.fromkeys(keys))
 
     def not_measurable(self, view: str | None) -> dict[str, str]:

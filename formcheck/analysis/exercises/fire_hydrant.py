@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.analysis.body import SIDES, Axes, Body, anterior_down, plane_normal
-from formcheck.analysis.exercises.base import ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
+from formcheck.analysis.exercises.base import Doubt, ExerciseSpec, FaultSpec, Metrics, MetricSpec, Reading, RepWindow
 from formcheck.analysis.exercises.common import (
     POSTURE_KEYS,
     change_metric,
@@ -51,6 +51,7 @@ VIEWS = (
 )
 
 TOP_TARGET_DEG = 50.0  # docs/design.md §3: 45-60°+ of abduction
+ARM_DROP_MIN = 0.3  # shoulders at least this many torso lengths above the hands (start_posture)
 SHOULDER_WIDTH_CM = 36.0  # adult biacromial breadth (anthropometric tables: 35-41 cm men, 32-36 women)
 
 
@@ -192,7 +193,11 @@ def measure(body: Body, axes: Axes, view: str | None) -> Metrics:
         # From behind the hands are hidden by the body and the model's wrists are guesses: on
         # renders with the hands truly under the shoulders, arm_drop read -1.0 to 0.3 (hands level
         # with or above the shoulders) on 4 clips filmed from low behind, and no rep was counted.
-        # The trunk and knee checks still stand; the look-alikes are named separately.
+        # The trunk and knee checks still stand; the look-alikes are named separately. The
+        # misread itself is a sign of a shaky pose (HANDS_MISREAD).
+        posture["hands_misread"] = (
+            float(posture["arm_drop"] < ARM_DROP_MIN) if np.isfinite(posture["arm_drop"]) else np.nan
+        )
         posture["arm_drop"] = float("nan")
     return {
         "primary": primary,
@@ -231,7 +236,7 @@ def start_posture(m: Metrics) -> str | None:
         return "Put your knees on the floor under your hips."
     # Hands under the shoulders: the shoulders at least 0.3 torso lengths above the hands (the
     # true 0.9-1.1 reads 0.45-0.5 in MediaPipe's 3D landmarks from behind).
-    if out_of_range(m, "arm_drop", 0.3, 2.5):
+    if out_of_range(m, "arm_drop", ARM_DROP_MIN, 2.5):
         return "Put your hands on the floor under your shoulders."
     return None
 
@@ -342,6 +347,16 @@ FAULTS: tuple[FaultSpec, ...] = (
 # (thigh foreshortening, see SIDE_REST_RATIO).
 ABDUCTION_VIEWS = frozenset({"back", "side"})
 
+# From behind, the hands read level with or above the shoulders on a third of the frames: the
+# model has lost the hidden hands, and with them the floor they rest on. On the renders this
+# happened from low behind (0.3-0.6 m), where counts were wrong or missing (docs/exercises.md).
+HANDS_MISREAD = Doubt(
+    "hands_misread",
+    share=0.3,
+    message="I couldn't make out your hands behind your body, so the numbers may be off. Put the "
+    "phone at hip height or a little higher (on a chair), about 2 m behind you.",
+)
+
 FIRE_HYDRANT = ExerciseSpec(
     name="fire_hydrant",
     title="fire hydrant",
@@ -401,4 +416,5 @@ FIRE_HYDRANT = ExerciseSpec(
     smoothing_keys=POSTURE_KEYS,
     primary_from_rest=True,
     lookalikes=(*STANDING, BIRD_DOG, DONKEY_KICK),
+    doubts=(HANDS_MISREAD,),
 )
