@@ -283,3 +283,27 @@ def test_each_frame_comes_back_annotated_one_call_later():
     assert len(drawn) == len(frames) - 1  # the last frame is analysed at finish, never drawn
     assert coach.snapshot().frames == len(frames)
     assert result is not None
+
+
+def test_live_lift_higher_cue_takes_the_side_view_top_bias_off_as_the_file_report_does() -> None:
+    """A side-view bridge reads its top 3.6° high (ExerciseSpec.top_bias_deg), and the rep's
+    report takes that off. A top read 1.6° above the 157° line is 2° under it once corrected:
+    flagged in the report, so live coaching says "lift higher" too; from a view without a bias
+    the same reading is not flagged."""
+    from formcheck.analysis.codes import Phase
+    from formcheck.analysis.exercises.bridge import TOP_TARGET_DEG
+    from formcheck.analysis.live_cues import CUE_PERSIST_S, LiveCues
+
+    spec = get_exercise("bridge")
+    assert spec.top_bias_deg["side"] == pytest.approx(3.6)
+    hips_low = spec.fault("hips_low")
+    line = TOP_TARGET_DEG - hips_low.threshold  # 157°
+    now = {"primary": line + 1.6}
+
+    def codes(view: str) -> set[str | None]:
+        cues = LiveCues(spec)
+        steps = int(CUE_PERSIST_S / 0.05) + 4
+        return {cues.step(0.05 * k, now, {}, Phase.HOLD, view, True, None)[2] for k in range(steps)}
+
+    assert hips_low.code in codes("side")
+    assert hips_low.code not in codes("oblique")

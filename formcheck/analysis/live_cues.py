@@ -45,13 +45,17 @@ class LiveCues:
         cue: str | None = None
         code: str | None = None
         if phase.moving:
+            # Judged at the top as the rep is: with the view's top bias taken off the angle (a
+            # side-view bridge reads its top 3.6° high), so live and file flag the same tops.
+            bias = spec.top_bias_deg.get(view, 0.0) if view else 0.0
+            at_top = {**now, "primary": now.get("primary", float("nan")) - bias} if bias else now
             for f in spec.faults:
                 if f.frame_reading is None or not measurable(spec, f.metric, view):
                     continue
                 if f.at_top_only and phase != Phase.HOLD:
                     self._fault_since.pop(f.code, None)
                     continue
-                r = f.frame_reading(now, rest)
+                r = f.frame_reading(at_top if f.at_top_only else now, rest)
                 if r is not None and r.magnitude > f.threshold:
                     since = self._fault_since.setdefault(f.code, t)
                     if cue is None and t - since >= CUE_PERSIST_S:
