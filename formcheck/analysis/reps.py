@@ -46,23 +46,37 @@ READY_AFTER_S = 0.3  # start posture held this long before counting (ignores sin
 READY_GAP_S = 0.25
 
 
+class PoseGaps:
+    """Whether frames without a pose, lasting over READY_GAP_S, came before this one with a pose.
+    A slow clip's frames are no gap, however far apart (a 14-frame GIF's are 0.3 s)."""
+
+    def __init__(self) -> None:
+        self._last_seen: float | None = None
+        self._missed = False  # frames without a pose since the last one with
+
+    def missing(self) -> None:
+        self._missed = True
+
+    def seen(self, t: float) -> bool:
+        gap = self._missed and self._last_seen is not None and t - self._last_seen > READY_GAP_S
+        self._last_seen, self._missed = t, False
+        return gap
+
+
 class ReadyClock:
     """Whether the start posture has been held long enough to count, frame by frame."""
 
     def __init__(self) -> None:
         self._since: float | None = None
-        self._last_seen: float | None = None
-        self._missed = False  # frames without a pose since the last one with
+        self._gaps = PoseGaps()
 
     def missing(self) -> None:
         """A frame without a pose."""
-        self._missed = True
+        self._gaps.missing()
 
     def update(self, t: float, in_position: bool) -> bool:
-        """A frame with a pose: is the patient ready? (A slow clip's frames are no gap, however
-        far apart: a 14-frame GIF's are 0.3 s.)"""
-        gap = self._missed and self._last_seen is not None and t - self._last_seen > READY_GAP_S
-        self._last_seen, self._missed = t, False
+        """A frame with a pose: is the patient ready?"""
+        gap = self._gaps.seen(t)
         if not in_position:
             self._since = None
             return False
@@ -140,7 +154,7 @@ class RepCounter:
         self._recent: deque[tuple[int, float, float]] = deque(maxlen=400)  # (index, angle, t)
         self._setup: list[tuple[int, float]] = []  # (index, angle) in position, before ready
         self._last: tuple[int, float, float] | None = None  # (index, t, angle) of the last sample
-        self._missed = False  # samples without an angle since the last one with
+        self._gaps = PoseGaps()
         self._settle: deque[tuple[int, float, float]] = deque()  # (index, t, angle) over the last SETTLED_REST_S
         self._lost_rest: tuple[float, float] | None = None  # (t, baseline) when rest fell back to set-up
 
@@ -163,10 +177,9 @@ class RepCounter:
             # A gap (no person / not visible): a rep in progress survives short gaps only.
             if self.moving and t - self._start_t > 10.0:
                 self._to_rest(t, None)
-            self._missed = True
+            self._gaps.missing()
             return None
-        after_gap = self._missed and self._last is not None and t - self._last[1] > READY_GAP_S
-        self._missed = False
+        after_gap = self._gaps.seen(t)
         self._recent.append((i, angle, t))
         self._last = (i, t, angle)
         if self.state == Phase.SETUP:
