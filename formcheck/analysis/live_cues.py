@@ -47,7 +47,7 @@ class LiveCues:
         if phase.moving:
             # Judged at the top as the rep is: with the view's top bias taken off the angle (a
             # side-view bridge reads its top 3.6° high), so live and file flag the same tops.
-            bias = spec.top_bias_deg.get(view, 0.0) if view else 0.0
+            bias = spec.top_bias(view)
             at_top = {**now, "primary": now.get("primary", float("nan")) - bias} if bias else now
             for f in spec.faults:
                 if f.frame_reading is None or not measurable(spec, f.metric, view):

@@ -101,7 +101,7 @@ def analyse_rep(
     """
     span = locate_rep(spec, raw, s, online=online, side_mode=side_mode, prev_end=prev_end)
     timing, top = span.timing, span.top
-    bias = spec.top_bias_deg.get(view, 0.0) if view else 0.0
+    bias = spec.top_bias(view)
     if bias:
         timing = replace(timing, peak_deg=timing.peak_deg - bias)
     keys = spec.series_keys

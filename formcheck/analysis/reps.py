@@ -267,15 +267,21 @@ class RepCounter:
         end_i, end_t = self._below
         if t - end_t < self.th.end_confirm_s:
             return None
-        rep = None
-        # Timed from where the rise began, not from the start-line crossing: a brisk rep (0.5 s
-        # up, no hold, 0.6 s down) crosses the start line ~0.1 s in and is 65 % down ~0.7 s
-        # later, which a 0.8 s minimum from the crossing threw away (population renders: fire
-        # hydrants from behind counted one rep short).
-        if rom >= self.th.min_rom_deg and end_t - self._rise_t >= self.th.min_move_s:
-            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
+        rep = self._counted(rom, end_i, end_t)
         self._to_rest(t, angle)
         return rep
+
+    def _counted(self, rom: float, end_i: int, end_t: float) -> RawRep | None:
+        """The rep ending at sample ``end_i`` (time ``end_t``), if it rose and lasted enough.
+
+        Timed from where the rise began, not from the start-line crossing: a brisk rep (0.5 s
+        up, no hold, 0.6 s down) crosses the start line ~0.1 s in and is 65 % down ~0.7 s later,
+        which a 0.8 s minimum from the crossing threw away (population renders: fire hydrants
+        from behind counted one rep short).
+        """
+        if rom >= self.th.min_rom_deg and end_t - self._rise_t >= self.th.min_move_s:
+            return RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
+        return None
 
     def _settled_low(self, t: float, rom: float) -> bool:
         """The last SETTLED_REST_S of samples lie flat and clearly below this rep's peak (a
@@ -291,9 +297,7 @@ class RepCounter:
         """End the rep where the angle settled, and take that level as the rest from now on."""
         end_i, end_t, _ = self._settle[0]
         level = float(np.median([a for _, _, a in self._settle]))
-        rep = None
-        if end_t - self._rise_t >= self.th.min_move_s:
-            rep = RawRep(self._start_index, self._peak_index, end_i, self.baseline, self._misread_s)
+        rep = self._counted(rom, end_i, end_t)
         last_t = self._settle[-1][1]
         self._to_rest(last_t, level)
         self.baseline = level

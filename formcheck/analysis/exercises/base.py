@@ -172,6 +172,10 @@ class ExerciseSpec:
     # Signs, read from the frames, that the numbers of a clip are shaky (e.g. a camera too low).
     doubts: tuple[Doubt, ...] = ()
 
+    def top_bias(self, view: str | None) -> float:
+        """Degrees to take off the primary angle's top read from ``view`` (top_bias_deg)."""
+        return self.top_bias_deg.get(view, 0.0) if view else 0.0
+
     @property
     def display_label(self) -> str:
         return self.label or self.title[:1].upper() + self.title[1:]
