@@ -5,8 +5,8 @@ instead of running its detector on every frame), frames already decoded in memor
 it, at 480p and 720p, this prints ms/frame and the ratio for:
 
 - ``analyze``: ``formcheck analyze`` (decode -> pose + people check -> analysis -> result);
-- ``analyze+annot``: the same with ``--annotated`` (one decode; the final result drawn and
-  encoded as H.264);
+- ``analyze+annot``: the same with ``--annotated`` (one decode; each frame drawn and encoded as
+  H.264 while the model runs, the final result's reps and holds written as captions);
 - ``peer``: a naive peer loop: OpenCV read -> detect (same model, num_poses=1) -> draw the
   skeleton -> OpenCV ``mp4v`` write;
 - ``model np=2``: the model alone with two poses, formcheck's old setting, for reference.

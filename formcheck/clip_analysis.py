@@ -1,38 +1,39 @@
 """Analyse one clip or track file end to end: the file loop over the streaming analyzer.
 
 Shared by ``formcheck analyze`` and the app, so both give the same numbers and messages.
-The clip is decoded once. Pass 1 runs pose + the streaming analyzer (or streams a saved
-track); when an annotated video is wanted, it also spools each decoded frame, JPEG-compressed,
-with its pose and live state, to a temporary file on a background thread. Pass 2 draws the
-*final* result on the spooled frames, so the video shows exactly the reps and holds of the
-report (the file path re-analyses the whole series with a zero-phase filter at the end, which
-can shift a rep boundary by a frame or two); reading back and encoding run on their own threads.
+The clip is decoded once: pose + the streaming analyzer (or a saved track, streamed). When an
+annotated video is wanted, each frame is drawn with what it shows by itself (skeleton, key
+angle, hip line) and encoded as H.264 on a background thread while the model works on the next
+frame, and its live state is spooled to disk. At the end, the final result (the file path
+re-analyses the whole series with a zero-phase filter, which can move a rep boundary by a frame
+or two) turns the spooled states into WebVTT captions: reps, hold timer and cues exactly as the
+report has them.
 
-Why spool rather than decode twice (measured, 720p, CPU ms per frame): JPEG q90 costs 1.7 to
-write + 3.0 to read on a clean render and 2.5 + 4.2 on a noisy 21 Mbit/s clip, where decoding
-the clip again costs 1.1 and 11. Phone clips are the noisy kind, and pass-1 writes overlap the
-model; so one decode. Spooled frames live on disk (about 45-160 kB a frame at 720p), not in memory.
+Why not draw the final result into the picture: that needs a second pass after the clip's end,
+and decoding (or reading back spooled frames), drawing and encoding a 720p frame cost more CPU
+than the pose model itself, so the annotated run took 1.5x the model's time; overlapped with
+the model they cost almost nothing on two cores (README, *Performance*).
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from formcheck.analysis import Analyzer, LiveState, SessionResult
-from formcheck.analysis.overlay import draw_state, timeline
+from formcheck.analysis.captions import webvtt
+from formcheck.analysis.overlay import draw_measures, timeline
 from formcheck.errors import UserError
-from formcheck.pipeline import Progress, ProgressCallback, annotated_writer, run_video
+from formcheck.pipeline import ProgressCallback, annotated_writer, run_video
 from formcheck.pose import PoseSettings
 from formcheck.pose_types import PoseFrame
-from formcheck.streams import BackgroundSink, SpooledFrames
+from formcheck.streams import BackgroundSink, SpooledRecords
 from formcheck.track import Track
-
-# Spooled frames: JPEG quality 90 is visually lossless under the H.264 encode that follows.
-SPOOL_QUALITY = 90
+from formcheck.video_io import probe
 
 
 @dataclass
@@ -40,6 +41,8 @@ class ClipAnalysis:
     result: SessionResult
     states: list[LiveState]  # one per frame, consistent with the result: for charts and overlays
     track: Track  # the pose frames (none when analysed with keep=False)
+    # With an annotated video: its reps, hold timer and cues from the final result, as WebVTT.
+    captions: str | None = None
 
 
 def is_track_file(path: str | Path) -> bool:
@@ -82,15 +85,20 @@ def analyze_clip(
         result = analyzer.finish()
         result.warnings.extend(track.warnings)  # known once every frame was read
         return ClipAnalysis(result, timeline(result, states), track)
-    with SpooledFrames(SPOOL_QUALITY) if annotated_path else contextlib.nullcontext() as spool:
+    info = probe(path)
+    with contextlib.ExitStack() as stack:
+        spooled = stack.enter_context(SpooledRecords[LiveState]()) if annotated_path else None
+        # Each decoded frame is read by nothing else once it is queued here: draw on it in place.
+        video = stack.enter_context(annotated_writer(annotated_path, info.fps, partial(draw_measures, in_place=True)))
 
         def analyse(item: tuple[np.ndarray, PoseFrame]) -> None:
             image, pose = item
             state = analyzer.update(pose)
             if keep:
                 states.append(state)
-            if spool is not None:
-                spool.put(image, (pose, state))
+            if spooled is not None and video is not None:
+                spooled.put(state)
+                video.put((image, pose, state))
 
         # The analyzer runs on its own thread, in frame order, while the model (which releases
         # the GIL) works on the next frame. Same results as inline, checked on a sample clip.
@@ -103,37 +111,5 @@ def analyze_clip(
             worker.close()
         result = analyzer.finish()
         result.warnings.extend(track.warnings)
-        if annotated_path and spool is not None:
-            write_annotated(spool, annotated_path, track.fps, result, progress)  # fps probed once by run_video
-    return ClipAnalysis(result, timeline(result, states), track)
-
-
-def write_annotated(
-    spool: SpooledFrames,
-    out: str | Path,
-    fps: float,
-    result: SessionResult,
-    progress: bool | ProgressCallback = False,
-) -> None:
-    """Draw skeleton, key angle, reps, hold timer and cue of the final ``result`` on each
-    spooled frame (spooled with its pose and live state); H.264.
-
-    Three stages on three threads: frames read back a few ahead, drawn here, encoded behind.
-    """
-    bar = Progress(progress, len(spool), "drawing")
-    try:
-        with annotated_writer(out, fps) as sink:
-            assert sink is not None
-            for image, (pose, live_state) in spool.items():
-                state = timeline(result, [live_state])[0]  # each frame's state depends on it alone
-                sink.put(_draw(image, pose, state))
-                bar.step()
-    finally:
-        bar.close()
-
-
-def _draw(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
-    height, width = image.shape[:2]
-    if pose.image_size != (width, height):  # frames spooled at a smaller size
-        pose = replace(pose, image_size=(width, height))
-    return draw_state(image, pose, state)
+        captions = webvtt(result, spooled.items(), info.fps) if spooled is not None else None
+    return ClipAnalysis(result, timeline(result, states), track, captions)

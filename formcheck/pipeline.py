@@ -24,6 +24,10 @@ from formcheck.track import Track
 from formcheck.video_io import ReadReport, VideoFrame, VideoInfo, VideoWriter, probe, read_frames
 
 ProgressCallback = Callable[[int, int | None], None]
+# x264 preset of the annotated video, encoded while the model runs: "superfast" costs less CPU
+# a frame than "veryfast" for a larger file, and that CPU is taken from the core the model's
+# helpers share (README, *Performance*, gives both).
+ANNOTATED_PRESET = "superfast"
 
 
 class Progress:
@@ -55,7 +59,7 @@ def annotated_writer(
     if path is None:
         yield None
         return
-    writer = VideoWriter(path, fps=fps or 30.0)
+    writer = VideoWriter(path, fps=fps or 30.0, preset=ANNOTATED_PRESET)
 
     def consume(item: Any) -> None:
         writer.write(draw(*item) if draw else item)

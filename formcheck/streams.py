@@ -6,17 +6,12 @@ of the model and a draw/encode thread behind it hide most of their cost.
 
 from __future__ import annotations
 
-import os
 import pickle
 import queue
 import tempfile
 import threading
-from array import array
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, TypeVar
-
-import cv2
-import numpy as np
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 _DONE = object()
@@ -91,76 +86,40 @@ class BackgroundSink(Generic[T]):
             raise self._error
 
 
-class SpooledFrames:
-    """Frames kept for a later pass without decoding the clip again or holding them in memory.
+class SpooledRecords(Generic[T]):
+    """Records kept for a pass after the clip's end without holding them in memory.
 
-    ``put`` hands each RGB frame (and any picklable ``extra`` that goes with it) to a background
-    thread that JPEG-compresses it (quality ``quality``, optionally shrunk to at most
-    ``max_height`` rows) into an anonymous temporary file; memory holds three numbers per frame.
-    ``items()`` reads them back in order as (image, extra), decompressing a few ahead on
-    another thread. Close it (or use ``with``) to free the disk.
+    ``put`` pickles each record into an anonymous temporary file; ``items()`` reads them back in
+    order. Memory holds nothing per record, so a 15-minute clip costs what a 1-minute one does.
+    Close it (or use ``with``) to free the disk.
     """
 
-    def __init__(self, quality: int = 90, max_height: int | None = None) -> None:
-        self._file = tempfile.TemporaryFile(prefix="formcheck-frames-")  # noqa: SIM115 (closed by close())
-        self._quality = quality
-        self._max_height = max_height
-        self._index = array("q")  # offset, image bytes, extra bytes: per frame
-        self._sink: BackgroundSink[tuple[np.ndarray, Any]] | None = BackgroundSink(self._write)
-        self.bytes = 0
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="formcheck-records-")  # noqa: SIM115 (closed by close())
+        self._count = 0
+        self._reading = False
 
-    def _write(self, item: tuple[np.ndarray, Any]) -> None:
-        image, extra = item
-        h, w = image.shape[:2]
-        if self._max_height and h > self._max_height:
-            size = (max(2, round(w * self._max_height / h)), self._max_height)
-            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, self._quality])
-        if not ok:
-            raise OSError("could not compress a frame")
-        blob = pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL)
-        self._index.extend((self.bytes, len(data), len(blob)))
-        self._file.write(data.tobytes())
-        self._file.write(blob)
-        self.bytes += len(data) + len(blob)
-
-    def put(self, image: np.ndarray, extra: Any = None) -> None:
-        if self._sink is None:
-            raise ValueError("frames are being read back; no more can be added")
-        self._sink.put((image, extra))
-
-    def finish(self) -> None:
-        """Wait until every frame put so far is on disk."""
-        if self._sink is not None:
-            sink, self._sink = self._sink, None
-            sink.close()
-            self._file.flush()
+    def put(self, record: T) -> None:
+        if self._reading:
+            raise ValueError("records are being read back; no more can be added")
+        pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
 
     def __len__(self) -> int:
-        return len(self._index) // 3
+        return self._count
 
-    def items(self) -> Iterator[tuple[np.ndarray, Any]]:
-        """(image, extra) in the order they were put (waits for the writes to finish)."""
-        self.finish()
-        return prefetch(self._read())
-
-    def _read(self) -> Iterator[tuple[np.ndarray, Any]]:
-        fd = self._file.fileno()
-        for i in range(len(self)):
-            offset, image_size, extra_size = self._index[3 * i : 3 * i + 3]
-            data = os.pread(fd, image_size + extra_size, offset)
-            image = cv2.imdecode(np.frombuffer(data, np.uint8, count=image_size), cv2.IMREAD_UNCHANGED)
-            if image is None:
-                raise OSError("a spooled frame could not be read back")
-            yield image, pickle.loads(data[image_size:])
+    def items(self) -> Iterator[T]:
+        """The records in the order they were put."""
+        self._reading = True
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)
 
     def close(self) -> None:
-        try:
-            self.finish()
-        finally:
-            self._file.close()
+        self._file.close()
 
-    def __enter__(self) -> SpooledFrames:
+    def __enter__(self) -> SpooledRecords[T]:
         return self
 
     def __exit__(self, *exc: object) -> None:

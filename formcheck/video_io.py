@@ -85,9 +85,8 @@ def _stated_duration(stream: av.VideoStream, container: av.container.InputContai
 
 
 def _rgb(frame: av.VideoFrame) -> np.ndarray:
-    """The frame as RGB. The usual 8-bit 4:2:0 goes through OpenCV, at a third of swscale's cost."""
-    if frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0:
-        return cv2.cvtColor(frame.to_ndarray(format="yuv420p"), cv2.COLOR_YUV2RGB_I420)
+    """The frame as RGB, by FFmpeg's swscale: with PyAV 18 it costs no more CPU than OpenCV's I420
+    conversion at any size measured, and far less at unaligned widths (README, *Performance*)."""
     return frame.to_ndarray(format="rgb24")
 
 

@@ -35,6 +35,17 @@ def test_phone_patient_and_therapist_flows(tmp_path):
             video = phone.locator("[data-testid='stVideo']")
             video_width = video.bounding_box()["width"]
             assert video_width > 300, f"the video is not squeezed on a phone ({video_width:.0f} px)"
+            # The reps and holds play as captions over the video, loaded and shown by the browser.
+            captions = phone.wait_for_function(
+                """() => {
+                    const track = document.querySelector("[data-testid='stVideo']").textTracks[0];
+                    if (!track || track.mode !== "showing" || !track.cues || !track.cues.length) return null;
+                    return Array.from(track.cues).map((c) => c.text).join("\\n");
+                }""",
+                timeout=30_000,
+            ).json_value()
+            counts = [line for line in captions.splitlines() if line.startswith("Reps ")]
+            assert counts and f"{side[0].upper()} {n}" in counts[-1], counts[-3:]
             phone.get_by_role("button", name="Save to patient history").click()
             phone.get_by_text("Saved for Dana").wait_for(timeout=30_000)
             phone.screenshot(path=str(tmp_path / "phone.png"), full_page=True)

@@ -1,13 +1,16 @@
 """The analysis drawn on a frame: skeleton, the key angle at its joint, reps, hold timer, cue.
 
 Built on ``formcheck.annotate.draw_skeleton``. ``draw_state`` draws one ``LiveState`` (the
-webcam uses it as is); for a file, ``timeline`` rewrites the live states with the final
-result's reps and holds, so the video and the JSON report never disagree.
+webcam uses it as is): ``draw_measures`` (what the frame itself shows) plus ``draw_bands`` (reps,
+hold, cue). A file's video gets only ``draw_measures``, drawn while the model runs; its bands'
+words come from the final result, known only at the clip's end, so they travel as captions
+(captions.py), and ``timeline`` rewrites the live states with the final reps and holds, so the
+video and the JSON report never disagree.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -99,15 +102,34 @@ def _draw_pelvis(out: np.ndarray, pose: PoseFrame, state: LiveState, s: float) -
     _text(out, label, (mid[0] - int(60 * s), mid[1] + int(34 * s)), 0.7 * s, PELVIS, max(1, int(2 * s)))
 
 
-def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
-    """RGB frame with the skeleton and the analysis of this moment drawn on."""
-    out = draw_skeleton(image, pose)
+@dataclass(frozen=True)
+class BandText:
+    """What the bands say for one state: the webcam draws it, the file video's captions carry it."""
+
+    reps: str  # "Reps 3", or "Reps L 2  R 1"
+    hold: str  # "Hold 1.4 s", or "Hold -" where the view cannot time holds
+    holding: bool
+    cue: str | None
+
+
+def band_text(state: LiveState) -> BandText:
+    if state.reps and set(state.reps) != {"both"}:
+        reps = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps.items())
+    else:
+        reps = str(sum(state.reps.values())) if state.reps else "0"
+    hold = f"Hold {state.hold_s:.1f} s" if np.isfinite(state.hold_s) else "Hold -"
+    return BandText(f"Reps {reps}", hold, state.phase == "hold", state.cue or None)
+
+
+def draw_measures(image: np.ndarray, pose: PoseFrame, state: LiveState, in_place: bool = False) -> np.ndarray:
+    """RGB frame with what this frame alone shows: skeleton, hip line and the key angle at its joint
+    (drawn on a copy, or on ``image`` itself if ``in_place``)."""
+    out = draw_skeleton(image, pose, in_place)
     h, w = out.shape[:2]
     scale, thick = _fit_scale(h, w)
-    (_, text_h), base = cv2.getTextSize("Reps 0", FONT, scale, thick)
-    pad = max(4, int(text_h * 0.35))
+    (_, text_h), _ = cv2.getTextSize("Reps 0", FONT, scale, thick)
     _draw_pelvis(out, pose, state, scale * 0.5)
-    # Key angle at its joint (secondary: half size).
+    # Key angle at its joint (secondary to the bands: half size).
     angle = state.values.get(state.primary_key)
     joint = _key_joint(pose, state.side)
     if joint is not None:
@@ -115,24 +137,27 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
         cv2.circle(out, joint, int(text_h * 0.5), WARN, max(2, thick // 2), cv2.LINE_AA)
         label = f"{angle:.0f} deg" if angle is not None else "angle: n/a"
         _text(out, label, (joint[0] + int(text_h * 0.6), joint[1] - int(text_h * 0.4)), small, WARN, max(1, thick // 2))
-    # Top band: reps per side and the hold timer.
+    return out
+
+
+def draw_bands(out: np.ndarray, state: LiveState) -> np.ndarray:
+    """Draw on ``out``: reps and hold timer in the top band, the one cue in the bottom band."""
+    h, w = out.shape[:2]
+    scale, thick = _fit_scale(h, w)
+    (_, text_h), base = cv2.getTextSize("Reps 0", FONT, scale, thick)
+    pad = max(4, int(text_h * 0.35))
+    text = band_text(state)
     band_h = text_h + base + 2 * pad
     _band(out, 0, band_h)
-    if state.reps and set(state.reps) != {"both"}:
-        reps = "  ".join(f"{k[0].upper()} {v}" for k, v in state.reps.items())
-    else:
-        reps = str(sum(state.reps.values())) if state.reps else "0"
-    _text(out, f"Reps {reps}", (pad, pad + text_h), scale, TEXT, thick)
-    hold = f"Hold {state.hold_s:.1f} s" if np.isfinite(state.hold_s) else "Hold -"
-    (hold_w, _), _ = cv2.getTextSize(hold, FONT, scale, thick)
-    _text(out, hold, (w - hold_w - pad, pad + text_h), scale, GOOD if state.phase == "hold" else TEXT, thick)
-    # Bottom band: the one cue, at most two lines.
-    if state.cue:
+    _text(out, text.reps, (pad, pad + text_h), scale, TEXT, thick)
+    (hold_w, _), _ = cv2.getTextSize(text.hold, FONT, scale, thick)
+    _text(out, text.hold, (w - hold_w - pad, pad + text_h), scale, GOOD if text.holding else TEXT, thick)
+    if text.cue:
         if state.cue_code in (CueCode.HOLD, CueCode.LOWER):
             colour = GOOD
         else:
             colour = WARN if state.cue_code in (CueCode.CAMERA, CueCode.POSITION) else BAD
-        lines = _wrap_to_width(state.cue, w - 2 * pad, scale, thick)
+        lines = _wrap_to_width(text.cue, w - 2 * pad, scale, thick)
         if len(lines) > 3:
             lines = [*lines[:2], lines[2] + "..."]
         line_h = text_h + base + pad
@@ -141,6 +166,11 @@ def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarr
         for i, line in enumerate(lines):
             _text(out, line, (pad, top + pad + text_h + i * line_h), scale, colour, thick)
     return out
+
+
+def draw_state(image: np.ndarray, pose: PoseFrame, state: LiveState) -> np.ndarray:
+    """RGB frame with the skeleton and the analysis of this moment drawn on (the webcam's view)."""
+    return draw_bands(draw_measures(image, pose, state), state)
 
 
 def timeline(result: SessionResult, states: list[LiveState], cue_after_rep_s: float = 2.5) -> list[LiveState]:

@@ -1,8 +1,9 @@
 """``formcheck analyze VIDEO_OR_TRACK --exercise bridge|clamshell|fire_hydrant``: score a set.
 
-Pass 1 runs pose + the streaming analyzer over the clip (or reads a saved track file).
-Pass 2, only with --annotated, decodes the clip again and draws the final result on it, so the
-video shows exactly the reps and holds of the JSON/CSV report.
+One pass runs pose + the streaming analyzer over the clip (or reads a saved track file). With
+--annotated, the skeleton and key angle are drawn and encoded as the model runs, and the reps,
+hold timer and cues of the final report go beside the video as WebVTT captions (same name,
+``.vtt``), which browsers, VLC and mpv show over it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from formcheck.analysis import EXERCISES, SessionResult
 from formcheck.clip_analysis import analyze_clip
 from formcheck.errors import UserError
-from formcheck.output_files import check_outputs
+from formcheck.output_files import check_outputs, write_text_atomic
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--side", default="auto", choices=("auto", "left", "right"), help="working leg (default: detect)")
     p.add_argument("--json", type=Path, help="write the full result as JSON (docs/result_schema.md)")
     p.add_argument("--csv", type=Path, help="write one row per rep as CSV")
-    p.add_argument("--annotated", type=Path, help="write an MP4 with the skeleton, angle, reps, hold and cues")
+    p.add_argument(
+        "--annotated",
+        type=Path,
+        help="write an MP4 with the skeleton and key angle, and beside it (.vtt) captions with the reps, hold and cues",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -35,9 +40,14 @@ def run(args: argparse.Namespace) -> int:
         if path is not None and path.suffix.lower() != suffix:
             raise UserError(f"--{opt} should be a {suffix} file, got {path.name}")
     # Before the model runs: never overwrite the input, and fail now rather than after the whole clip.
-    check_outputs({f"--{opt}": getattr(args, opt) for opt in ("json", "csv", "annotated")}, inputs=[args.input])
+    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "csv", "annotated")}
+    captions = captions_path(args.annotated)
+    outputs["--annotated captions"] = captions
+    check_outputs(outputs, inputs=[args.input])
     analysis = analyze_clip(args.input, args.exercise, args.side, args.annotated, progress=not args.quiet, keep=False)
     result = analysis.result
+    if captions is not None and analysis.captions is not None:
+        write_text_atomic(captions, analysis.captions)
     if args.json:
         result.to_json(args.json)
     if args.csv:
@@ -50,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
     for opt in ("json", "csv", "annotated"):
         if getattr(args, opt):
             print(f"{opt}: {getattr(args, opt)}")
+    if captions is not None:
+        print(f"captions: {captions}")
     return 0
+
+
+def captions_path(annotated: Path | None) -> Path | None:
+    """The annotated video's captions: beside it, same name, where players look for them."""
+    return annotated.with_suffix(".vtt") if annotated is not None else None
 
 
 def report(result: SessionResult) -> str:

@@ -70,14 +70,10 @@ class ClipOutcome:
 def _run(source: ClipSource, choice: ExerciseChoice) -> ClipOutcome | None:
     """Analyse in a private scratch folder that is deleted as soon as the analysis ends."""
     bar = st.progress(0.0, text="Finding your body in each frame…")
-    stage = {"name": "Analysing", "last": 0}
 
     def progress(done: int, total: int | None) -> None:
-        if done < stage["last"]:  # the second pass: drawing the annotated video
-            stage["name"] = "Drawing the video:"
-        stage["last"] = done
         if total:
-            bar.progress(min(done / total, 1.0), text=f"{stage['name']} frame {done} of {total}…")
+            bar.progress(min(done / total, 1.0), text=f"Analysing frame {done} of {total}…")
 
     try:
         with ScratchFolder() as scratch:
@@ -107,7 +103,8 @@ def render(choice: ExerciseChoice) -> None:
     prescription = patient_prescription(choice.patient, choice.exercise)
     show_result(outcome.analysis.result, outcome.analysis.states, prescription)
     if outcome.video:
-        st.video(outcome.video, format="video/mp4")  # full width: readable on a phone
+        # Full width, readable on a phone; reps, hold and cues of the final result as captions.
+        st.video(outcome.video, format="video/mp4", subtitles=outcome.analysis.captions or None)
     _downloads_and_save(outcome, source, choice, prescription)
 
 
