@@ -12,7 +12,7 @@ report has them.
 Why not draw the final result into the picture: that needs a second pass after the clip's end,
 and decoding (or reading back spooled frames), drawing and encoding a 720p frame cost more CPU
 than the pose model itself, so the annotated run took 1.5x the model's time; overlapped with
-the model they cost almost nothing on two cores (README, *Performance*).
+the model they add little on two cores (README, *Performance*).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def analyze_clip(
         worker: BackgroundSink[tuple[np.ndarray, PoseFrame]] = BackgroundSink(analyse)
         try:
             track = run_video(
-                path, lambda frame, pose: worker.put((frame.image, pose)), None, settings, progress, keep_frames=keep
+                path, lambda frame, pose: worker.put((frame.image, pose)), None, settings, progress, keep, info
             )
         finally:
             worker.close()

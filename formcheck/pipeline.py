@@ -118,13 +118,14 @@ def run_video(
     settings: PoseSettings | None = None,
     progress: bool | ProgressCallback = False,
     keep_frames: bool = True,
+    info: VideoInfo | None = None,
 ) -> Track:
     """Pose every frame, call ``on_frame``, and return the track (without frames if not ``keep_frames``).
 
     ``annotated_path``: also write an H.264 video with the skeleton, drawn and encoded on a
-    background thread.
+    background thread. ``info``: the clip's probe, if the caller has it already.
     """
-    info = probe(video_path)
+    info = info or probe(video_path)
     report = ReadReport()
     stats = PoseStats()
     frames: list[PoseFrame] = []
