@@ -4,7 +4,8 @@ The limit is the model alone: full model, VIDEO mode, ``num_poses=1`` (MediaPipe
 instead of running its detector on every frame), frames already decoded in memory. Against
 it, at 480p and 720p, this prints ms/frame and the ratio for:
 
-- ``analyze``: ``formcheck analyze`` (decode -> pose + people check -> analysis -> result);
+- ``analyze``: ``formcheck analyze`` (decode -> pose + people check in the model's own
+  process -> analysis -> result);
 - ``analyze+annot``: the same with ``--annotated`` (one decode; each frame drawn and encoded as
   H.264 while the model runs, the final result's reps and holds written as captions);
 - ``peer``: a naive peer loop: OpenCV read -> detect (same model, num_poses=1) -> draw the
@@ -25,6 +26,7 @@ and 1280x720 in a temporary folder.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -65,8 +67,15 @@ def letterbox_clip(source: Path, out: Path, width: int, height: int) -> Path:
 
 
 def cpu_s() -> float:
+    """CPU seconds of this process, its finished children, and its live ones (the pose model's)."""
     t = os.times()
-    return t.user + t.system
+    live = 0.0
+    for path in Path("/proc/self/task").glob("*/children"):
+        for pid in path.read_text().split():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                live += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return t.user + t.system + t.children_user + t.children_system + live
 
 
 Timing = tuple[float, float]  # wall, cpu: ms per frame

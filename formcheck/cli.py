@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from formcheck import __version__
 from formcheck.errors import UserError
+from formcheck.pose_worker import start_early
 
 # Quiet MediaPipe/TFLite start-up chatter before anything imports it.
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -28,6 +29,11 @@ SUBCOMMAND_MODULES = (
 )
 
 
+def reads_video(argv: list[str]) -> bool:
+    """``analyze VIDEO`` or ``pose VIDEO``: the command will run the pose model over a file."""
+    return argv[:1] in (["analyze"], ["pose"]) and len(argv) > 1 and not argv[1].lower().endswith(".json")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="formcheck", description="Exercise form checker for hip-rehab exercises.")
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
@@ -38,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if reads_video(argv):
+        start_early()  # the pose model's process loads MediaPipe while this one loads its own code
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

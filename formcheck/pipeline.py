@@ -1,7 +1,8 @@
 """File path of the streaming pipeline: video frames → pose frames, one at a time.
 
-Decoding runs a few frames ahead in a background thread, and drawing + encoding of the
-annotated video run behind on another, so a file costs little more than the model itself.
+Decoding runs a few frames ahead in a background thread, the model in its own process
+(formcheck/pose_worker.py), and drawing + encoding of the annotated video behind on another
+thread, so a file costs little more than the model itself.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from tqdm import tqdm
 
 from formcheck.analysis.quality import brightness, light_warning, zoom_warning
 from formcheck.annotate import draw_skeleton
-from formcheck.pose import PoseEstimator, PoseSettings, default_model_path
+from formcheck.pose import PoseSettings, default_model_path
 from formcheck.pose_types import PoseFrame
+from formcheck.pose_worker import PoseWorker
 from formcheck.streams import BackgroundSink, prefetch
 from formcheck.track import Track
 from formcheck.video_io import ReadReport, VideoFrame, VideoInfo, VideoWriter, probe, read_frames
@@ -97,11 +99,11 @@ def iter_pose(
     info = info or probe(video_path)
     bar = Progress(progress, info.frame_count, "pose")
     try:
-        with PoseEstimator(settings) as estimator:
-            for frame in prefetch(read_frames(video_path, report=report)):
-                yield frame, estimator.process(frame.image, frame.timestamp_s)
+        with PoseWorker(settings) as worker:
+            for frame, pose in worker.poses(prefetch(read_frames(video_path, report=report))):
+                yield frame, pose
                 if stats is not None:
-                    stats.zoomed_frames = estimator.zoomed_frames
+                    stats.zoomed_frames = worker.zoomed_frames
                 bar.step()
     finally:
         bar.close()

@@ -58,8 +58,17 @@ def test_live_coaching_counts_reps_from_a_fake_webcam(streamlit_app, tmp_path):
             page.get_by_text("Clamshell", exact=True).click()
             page.get_by_role("textbox", name="Patient name (optional)").fill("Live Patient")
             page.keyboard.press("Enter")
-            page.get_by_role("tab", name="Live coaching").click()
-            page.get_by_text("Use my webcam").click()
+            webcam = page.get_by_text("Use my webcam")
+            for _ in range(3):
+                # The rerun that Enter starts can redraw the tabs and drop a click made meanwhile
+                # (seen once with the machine loaded): click the tab again until it has opened.
+                page.get_by_role("tab", name="Live coaching").click()
+                try:
+                    webcam.wait_for(state="visible", timeout=15_000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            webcam.click()
             frame = page.frame_locator("iframe[title*='streamlit_webrtc']").first
             start = frame.get_by_role("button", name="Start")
             start.click(timeout=60_000)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from formcheck.clip_analysis import ClipAnalysis, analyze_clip
 from formcheck.errors import UserError
+from formcheck.pose_worker import start_early
 from formcheck.prescription import Prescription
 from formcheck.private_files import ScratchFolder
 from formcheck.report_html import PRINT_WIDTH, session_report
@@ -93,6 +94,8 @@ def _run(source: ClipSource, choice: ExerciseChoice) -> ClipOutcome | None:
 
 def render(choice: ExerciseChoice) -> None:
     source = _pick_source(choice)
+    if source is not None:
+        start_early()  # the pose model's process loads while the user reaches for Analyse
     key = (source.key if source else None, choice.exercise, choice.side)
     if source is not None and st.button("Analyse", type="primary"):
         st.session_state["clip_outcome"] = (key, _run(source, choice))
