@@ -208,6 +208,12 @@ class PoseWorker:
             yield pending.popleft(), self._pose()
 
     def _send(self, frame: VideoFrame) -> None:
+        try:
+            self._send_frame(frame)
+        except OSError as exc:  # the worker has gone (its end of the socket is closed)
+            raise self._died() from exc
+
+    def _send_frame(self, frame: VideoFrame) -> None:
         image = frame.image
         if self._ring is None:
             self._ring = _Ring(image.nbytes, self._in_flight)
@@ -231,17 +237,20 @@ class PoseWorker:
         try:
             kind, value, zoomed = self._conn.recv()
         except (EOFError, OSError) as exc:
-            self._healthy = False
-            code = self._process.popen.wait()
-            raise PoseWorkerError(
-                f"The pose model stopped unexpectedly (exit code {code}). Please try again; "
-                "if it happens again, the clip may be too large for this computer's memory."
-            ) from exc
+            raise self._died() from exc
         if kind == "error":
             self._healthy = False  # the worker has closed its estimator and waits for the next clip
             raise value
         self.zoomed_frames = zoomed
         return value
+
+    def _died(self) -> PoseWorkerError:
+        self._healthy = False
+        code = self._process.popen.wait()
+        return PoseWorkerError(
+            f"The pose model stopped unexpectedly (exit code {code}). Please try again; "
+            "if it happens again, the clip may be too large for this computer's memory."
+        )
 
     def close(self) -> None:
         """End the clip; the worker goes back to wait for the next one (or stops, if it failed)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import time
 from pathlib import Path
 
 import numpy as np
@@ -71,12 +72,15 @@ def test_the_model_path_is_read_from_this_process_environment(tmp_path, monkeypa
         PoseWorker()
 
 
-def test_a_worker_that_dies_gives_a_plain_message_and_is_replaced():
+@pytest.mark.parametrize("posed_before", [0, 1], ids=["while-sending", "while-receiving"])
+def test_a_worker_that_dies_gives_a_plain_message_and_is_replaced(posed_before):
     frames = _frames(20)
     with PoseWorker() as worker:
         poses = worker.poses(frames)
-        next(poses)
+        for _ in range(posed_before):
+            next(poses)
         os.kill(worker.pid, signal.SIGKILL)
+        time.sleep(0.5)  # gone before the next send (or receive)
         with pytest.raises(PoseWorkerError, match="stopped unexpectedly"):
             list(poses)
     with PoseWorker() as worker:
