@@ -332,6 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("test", "tune", "both"), default="test", help="population half to report")
     ap.add_argument("--no-render", action="store_true", help="population: report only clips already in --out")
     ap.add_argument(
+        "--view",
+        default=None,
+        help="population: film every member from this renderer view (e.g. side: the fire hydrant from the "
+        "working side) instead of a recommended one; exercises without the view are left out",
+    )
+    ap.add_argument(
         "--start",
         type=int,
         default=0,
@@ -663,7 +669,8 @@ def suggest_thresholds(rows: list[dict]) -> dict[str, dict]:
 def population_main(args) -> int:
     from formcheck.synth.population import population
 
-    members = [m for m in population(args.population, args.seed) if args.only in m.name and m.index >= args.start]
+    pop = population(args.population, args.seed, view=args.view)
+    members = [m for m in pop if args.only in m.name and m.index >= args.start]
     if not args.no_render:
         prepare([Case(m.name, m.spec) for m in members], args.out, args.workers)
     else:

@@ -62,6 +62,24 @@ def test_split_is_deterministic_disjoint_and_covers_every_exercise_side_case():
     assert population(6, base_seed=1)[0].spec.seed != a[0].spec.seed
 
 
+def test_population_from_one_view_keeps_the_members_that_have_it():
+    """``view`` films each member from that view (e.g. the fire hydrant from the working side), with
+    the same exercise, side, case and split as its index gives; exercises without it are left out."""
+    every = {m.index: m for m in population(30)}
+    side = population(30, view="side")
+    assert side and all(m.spec.view == "side" and "-side-" in m.name for m in side)
+    assert {m.spec.exercise for m in side} == {"bridge", "fire_hydrant"}  # the clamshell has no side view
+    for m in side:
+        twin = every[m.index]
+        assert (m.spec.exercise, m.spec.side, m.case, m.split) == (
+            twin.spec.exercise,
+            twin.spec.side,
+            twin.case,
+            twin.split,
+        )
+    assert len(side) == sum(1 for m in every.values() if m.spec.exercise != "clamshell")
+
+
 def test_defaults_are_the_standard_body_and_timing():
     body = Body()
     assert body.hip_half == pytest.approx(0.11) and body.thigh == pytest.approx(0.42)

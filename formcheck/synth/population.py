@@ -21,7 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.synth.spec import DEFAULT_FAULT_MAGNITUDES, EXERCISES, RECOMMENDED_VIEWS, SynthSpec
+from formcheck.synth.spec import (
+    DEFAULT_FAULT_MAGNITUDES,
+    EXERCISES,
+    RECOMMENDED_VIEWS,
+    VIEWS_BY_EXERCISE,
+    SynthSpec,
+)
 
 SPLITS = ("tune", "test")
 # Inclusive ranges the sampler draws from (uniformly).
@@ -148,13 +154,24 @@ class Member:
     spec: SynthSpec
 
 
-def population(n: int, base_seed: int = 0, width: int = 480, height: int = 360) -> list[Member]:
-    """The first ``n`` members of the population drawn from ``base_seed`` (a prefix is stable)."""
+def population(
+    n: int, base_seed: int = 0, width: int = 480, height: int = 360, view: str | None = None
+) -> list[Member]:
+    """The first ``n`` members of the population drawn from ``base_seed`` (a prefix is stable).
+
+    ``view``: film every member whose exercise has that renderer view from it instead of a
+    recommended one (e.g. the fire hydrant from the working side); other members are left out.
+    The bodies, cameras around the view and movements are drawn as usual.
+    """
     out = []
     for i in range(n):
         exercise, side, case = layout(i)
+        if view is not None and view not in VIEWS_BY_EXERCISE[exercise]:
+            continue
         seed = member_seed(base_seed, i)
-        spec = random_spec(np.random.default_rng(seed), exercise, side, case, width=width, height=height, seed=seed)
+        spec = random_spec(
+            np.random.default_rng(seed), exercise, side, case, view=view, width=width, height=height, seed=seed
+        )
         name = f"pop{base_seed}-{i:03d}-{exercise}-{side}-{spec.view}-{case}"
         out.append(Member(i, name, split_of(i), case, spec))
     return out
