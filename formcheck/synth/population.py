@@ -161,7 +161,8 @@ def population(
 
     ``view``: film every member whose exercise has that renderer view from it instead of a
     recommended one (e.g. the fire hydrant from the working side); other members are left out.
-    The bodies, cameras around the view and movements are drawn as usual.
+    Bodies, cameras around the view and movements are drawn from the member's seed, but not the
+    same ones as its recommended-view twin's (choosing a recommended view takes a draw).
     """
     out = []
     for i in range(n):
