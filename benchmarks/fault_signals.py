@@ -168,16 +168,27 @@ def clips(out: Path, exercise: str, split: str):
             continue
         truth = json.loads(truth_path.read_text())
         w, h = truth["image_size"]
-        work = 1 if truth["spec"].get("side") == "right" and exercise != "bridge" else 0
-        exact = [
-            (f["t"], Frame(np.array(f["landmarks_2d"]) * [w, h], np.array(f["landmarks_3d"]), work))
-            for f in truth["frames"]
-        ]
+        work = working_leg(truth)
         model = [
             (p.timestamp_s, Frame(p.landmarks[:, :2] * [w, h], p.world, work) if p.landmarks is not None else None)
             for p in Track.load(track_path).frames
         ]
-        yield truth, exact, model
+        yield truth, exact_frames(truth), model
+
+
+def working_leg(truth: dict) -> int:
+    """0 = the left leg works (and for the two-legged bridge), 1 = the right."""
+    return 1 if truth["spec"].get("side") == "right" and truth["spec"]["exercise"] != "bridge" else 0
+
+
+def exact_frames(truth: dict) -> list[tuple[float, Frame | None]]:
+    """The renderer's exact landmarks of a truth file (``ClipTruth.to_dict()``), as frames."""
+    w, h = truth["image_size"]
+    work = working_leg(truth)
+    return [
+        (f["t"], Frame(np.array(f["landmarks_2d"]) * [w, h], np.array(f["landmarks_3d"]), work))
+        for f in truth["frames"]
+    ]
 
 
 def best_split(faulty: np.ndarray, clean: np.ndarray) -> tuple[float, float, float, float]:
