@@ -24,18 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.analysis.geometry import angle_at
+from formcheck.landmarks import side_landmark
 from formcheck.track import Track
 
-# MediaPipe's landmark indices, (left, right).
-J = {
-    "shoulder": (11, 12),
-    "wrist": (15, 16),
-    "hip": (23, 24),
-    "knee": (25, 26),
-    "ankle": (27, 28),
-    "heel": (29, 30),
-    "toe": (31, 32),
-}
+SIDES = ("left", "right")  # Frame's side index: 0, 1
 SHOULDER_WIDTH_CM = 36.0
 
 
@@ -46,10 +39,10 @@ class Frame:
     work: int  # 0 = left leg works, 1 = right (bilateral: 0)
 
     def p(self, joint: str, side: int) -> np.ndarray:
-        return self.img[J[joint][side]]
+        return self.img[int(side_landmark(SIDES[side], joint))]
 
     def w(self, joint: str, side: int) -> np.ndarray | None:
-        return None if self.world is None else self.world[J[joint][side]]
+        return None if self.world is None else self.world[int(side_landmark(SIDES[side], joint))]
 
     @property
     def shoulder_width(self) -> float:
@@ -69,19 +62,15 @@ def _spacing(f: Frame, joint: str) -> float:
 
 
 def _knee3d(f: Frame) -> float:
-    a, b, c = (f.w(j, f.work) for j in ("hip", "knee", "ankle"))
-    if a is None or b is None or c is None:
+    if f.world is None:
         return float("nan")
-    u, v = a - b, c - b
-    return float(np.degrees(np.arccos(np.clip(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1))))
+    return angle_at(*(f.w(j, f.work) for j in ("hip", "knee", "ankle")))
 
 
 def _knee2d(f: Frame) -> float:
     """The working knee's hip-knee-ankle angle in the picture (from the working side the shin lies
     across the picture, so a knee opening towards straight shows)."""
-    a, b, c = (f.p(j, f.work) for j in ("hip", "knee", "ankle"))
-    u, v = a - b, c - b
-    return float(np.degrees(np.arccos(np.clip(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1))))
+    return angle_at(*(f.p(j, f.work) for j in ("hip", "knee", "ankle")))
 
 
 def _world_knee_ratio(f: Frame) -> float:
@@ -148,11 +137,21 @@ SIGNALS: dict[str, tuple[str, dict[str, tuple[Signal, float]]]] = {
 }
 
 
-def rep_value(frames: list[tuple[float, Frame | None]], signal: Signal, rep: dict) -> float:
+def series(frames: list[tuple[float, Frame | None]], signal: Signal) -> tuple[np.ndarray, np.ndarray]:
+    """(times, values) of ``signal`` over a clip's frames (NaN where there is no pose): read once
+    per clip, then cut per rep."""
+    t = np.array([t for t, _ in frames], float)
+    v = np.array([signal(f) if f is not None else np.nan for _, f in frames], float)
+    return t, v
+
+
+def rep_value(t: np.ndarray, v: np.ndarray, rep: dict) -> float:
+    """Median over the rep's true top minus median over the 0.5 s before its true start."""
+
     def median(lo: float, hi: float) -> float:
-        v = [signal(f) for t, f in frames if f is not None and lo <= t <= hi]
-        v = [x for x in v if np.isfinite(x)]
-        return float(np.median(v)) if v else float("nan")
+        x = v[(t >= lo) & (t <= hi)]
+        x = x[np.isfinite(x)]
+        return float(np.median(x)) if x.size else float("nan")
 
     return median(rep["top_s"], rep["top_s"] + max(rep["hold_s"], 0.1)) - median(rep["start_s"] - 0.5, rep["start_s"])
 
@@ -212,11 +211,12 @@ def main() -> None:
         exercise, signals = SIGNALS[fault]
         values: dict[tuple[str, str], list[tuple[bool, float]]] = {}
         for truth, exact, model in clips(Path(args.out), exercise, args.split):
-            for rep in truth["reps"]:
-                faulty = rep["faults"].get(fault, 0) > 0
-                for name, (signal, _) in signals.items():
-                    for source, frames in (("exact", exact), ("MediaPipe", model)):
-                        values.setdefault((name, source), []).append((faulty, rep_value(frames, signal, rep)))
+            for name, (signal, _) in signals.items():
+                for source, frames in (("exact", exact), ("MediaPipe", model)):
+                    t, v = series(frames, signal)
+                    for rep in truth["reps"]:
+                        faulty = rep["faults"].get(fault, 0) > 0
+                        values.setdefault((name, source), []).append((faulty, rep_value(t, v, rep)))
         print(f"== {fault} ({exercise}, {args.split} half of the clips in {args.out})")
         for (name, source), rows in values.items():
             direction = signals[name][1]

@@ -60,7 +60,8 @@ def test_every_signal_separates_the_fault_on_exact_landmarks(fault: str, view: s
     for name, (signal, direction) in signals.items():
         if name == "2D knee angle":
             continue  # bent by the camera's angle even on exact landmarks (docs/exercises.md)
-        clean_a, faulty, clean_b = (direction * fs.rep_value(frames, signal, rep) for rep in truth["reps"])
+        t, v = fs.series(frames, signal)
+        clean_a, faulty, clean_b = (direction * fs.rep_value(t, v, rep) for rep in truth["reps"])
         assert faulty > max(clean_a, clean_b), (name, clean_a, faulty, clean_b)
         score, *_ = fs.best_split(np.array([faulty]), np.array([clean_a, clean_b]))
         assert score == 1.0, name
