@@ -199,9 +199,7 @@ def summarise(rows: list) -> dict:
                 continue
             used.add(j)
             pairs.append((r, truth.reps[j]))
-        measurable = {
-            f.code for f in spec_ex.faults if f.metric is None or result.view in spec_ex.metric(f.metric).views
-        }
+        measurable = {f.code for f in spec_ex.faults if spec_ex.judges(f, result.view)}
         clip_flags = False
         for r, t in pairs:
             found = {f.code for f in r.faults}
@@ -407,9 +405,7 @@ def population_rows(members: list, out: str) -> list[dict]:
         spec_ex = get_exercise(ex)
         truth, track, result = analysed(m.name, ex, out)
         cam = truth.camera["position"]
-        measurable = {
-            f.code for f in spec_ex.faults if f.metric is None or result.view in spec_ex.metric(f.metric).views
-        }
+        measurable = {f.code for f in spec_ex.faults if spec_ex.judges(f, result.view)}
         used: set[int] = set()
         reps = []
         for r in result.reps:

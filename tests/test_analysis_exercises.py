@@ -68,6 +68,7 @@ def geometric(ex: str) -> ExerciseSpec:
         spec,
         primary=replace(spec.primary, views=every),
         metrics=tuple(replace(m, views=every) for m in spec.metrics),
+        faults=tuple(replace(f, views=None) for f in spec.faults),
         count_views=tuple(every),
     )
 
@@ -81,7 +82,7 @@ def test_exact_landmarks(ex: str, view: str, side: str, variant: str) -> None:
     assert result.view == view
     assert len(result.reps) == len(truth.reps)
     spec = get_exercise(ex)
-    reportable = {f.code for f in spec.faults if f.metric is None or view in spec.metric(f.metric).views}
+    reportable = {f.code for f in spec.faults if spec.judges(f, view)}
     # The clamshell's front-view opening is read from the thighs' side-to-side tilt in the image
     # and an anthropometric thigh length (MediaPipe's own depth flattens the thighs); on exact
     # landmarks that approximation reads up to ~6° high at the top. Elsewhere: 3°. Times: 0.3 s.
@@ -372,3 +373,46 @@ def test_side_view_fire_hydrant_from_the_supporting_side(side: str) -> None:
     for rep, true_rep in zip(result.reps, truth.reps, strict=True):
         assert true_rep.peak_angle_deg - 15.0 <= rep.peak_angle_deg <= true_rep.peak_angle_deg + 3.0
         assert rep.hold_s == pytest.approx(true_rep.hold_s, abs=0.4)
+
+
+def test_fire_hydrant_full_lift_from_the_side_is_not_called_small() -> None:
+    """From the working side the abduction is read from the thigh's shortening, which reads a full
+    lift low from ~2.5 m (exact landmarks: 50-52° read ~21-27°). The reps are counted, and a small
+    lift is not flagged there: it is judged from behind only."""
+    spec = SynthSpec(
+        exercise="fire_hydrant",
+        view="side",
+        side="left",
+        reps=2,
+        hold_s=1.5,
+        rest_s=0.9,
+        lead_in_s=1.0,
+        seed=3,
+        width=480,
+        height=360,
+        camera_distance_m=2.5,
+        camera_height_m=0.6,
+    )
+    truth = simulate(spec)
+    frames = truth.to_pose_frames()
+    result = analyze_frames(frames, "fire_hydrant")
+    assert result.status == "ok" and result.view == "side"
+    assert len(result.reps) == len(truth.reps) == 2
+    assert all(t.peak_angle_deg > 45 for t in truth.reps)  # full lifts
+    small = get_exercise("fire_hydrant").fault("small_lift")
+    assert all(r.peak_angle_deg < small_lift_line(small) for r in result.reps)  # ...read as small
+    assert not [f for r in result.reps for f in r.faults if f.code == "small_lift"]
+    # Judged from the side, the same readings would have been flagged.
+    side_judged = replace(
+        get_exercise("fire_hydrant"),
+        faults=tuple(replace(f, views=None) for f in get_exercise("fire_hydrant").faults),
+    )
+    again = analyze_frames_with(side_judged, frames)
+    assert all("small_lift" in {f.code for f in r.faults} for r in again.reps)
+
+
+def small_lift_line(fault) -> float:
+    """The fire hydrant's small-lift line in degrees of abduction (the target less the flag margin)."""
+    from formcheck.analysis.exercises.fire_hydrant import TOP_TARGET_DEG
+
+    return TOP_TARGET_DEG - fault.threshold

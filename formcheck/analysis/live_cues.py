@@ -50,7 +50,7 @@ class LiveCues:
             bias = spec.top_bias(view)
             at_top = {**now, "primary": now.get("primary", float("nan")) - bias} if bias else now
             for f in spec.faults:
-                if f.frame_reading is None or not measurable(spec, f.metric, view):
+                if f.frame_reading is None or not spec.judges(f, view):
                     continue
                 if f.at_top_only and phase != Phase.HOLD:
                     self._fault_since.pop(f.code, None)

@@ -121,7 +121,7 @@ def analyse_rep(
     bad = np.zeros(int(top.sum()), dtype=bool)
     idx = np.flatnonzero(top)
     for f in spec.faults:
-        if not f.posture or f.frame_reading is None or not measurable(spec, f.metric, view):
+        if not f.posture or f.frame_reading is None or not spec.judges(f, view):
             continue
         for j, k in enumerate(idx):
             r = f.frame_reading({key: float(s[key][k]) for key in keys}, rest)
@@ -131,7 +131,7 @@ def analyse_rep(
     hits: list[FaultHit] = []
     flagged: list[tuple[FaultSpec, float]] = []
     for f in spec.faults:
-        if not measurable(spec, f.metric, view):
+        if not spec.judges(f, view):
             continue
         r = f.rep_reading(window)
         if r is not None and np.isfinite(r.magnitude) and r.magnitude > f.threshold:

@@ -113,6 +113,9 @@ class FaultSpec:
     frame_reading: Callable[[Metrics, Metrics], Reading | None] | None = None  # (now, rest)
     posture: bool = False
     at_top_only: bool = False  # live: judged only once the top is reached (too little range)
+    # Views from which this fault is judged at all; None = wherever its metric is reported. For a
+    # fault whose metric a view reports but reads too roughly to flag against a line.
+    views: frozenset[str] | None = None
 
     def cue_text(self, reading: Reading) -> str:
         return self.cue.format(side=reading.side or "", value=reading.magnitude)
@@ -214,6 +217,15 @@ class ExerciseSpec:
                 if m is self.primary:  # holds are timed on the primary angle
                     out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
         return out
+
+    def judges(self, fault: FaultSpec, view: str | None) -> bool:
+        """Whether ``fault`` is judged from ``view``: its metric is reported there, and the fault
+        itself allows the view (an unknown view: yes)."""
+        if view is None:
+            return True
+        if fault.metric is not None and view not in self.metric(fault.metric).views:
+            return False
+        return fault.views is None or view in fault.views
 
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):

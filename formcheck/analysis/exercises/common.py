@@ -100,12 +100,14 @@ def rom_fault(
     cue: str,
     metric: str,
     rest_deg: float | None = None,
+    views: frozenset[str] | None = None,
 ) -> FaultSpec:
     """Too little range: magnitude = degrees the rep's top falls short of the clinical target.
 
     Flagged when the shortfall exceeds ``flag_short_deg``; full penalty at ``severe_short_deg``.
     With ``rest_deg`` the range is judged from the rep's own rest level (rest_deg + the rep's
     rise), for angles whose absolute value the pose model biases but whose change it follows.
+    ``views``: judged only from these views (default: wherever ``metric`` is reported).
     """
 
     def reading(w: RepWindow) -> Reading | None:
@@ -131,6 +133,7 @@ def rom_fault(
         rep_reading=reading,
         frame_reading=live_reading,
         at_top_only=True,
+        views=views,
     )
 
 
