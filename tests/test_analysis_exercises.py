@@ -416,3 +416,26 @@ def small_lift_line(fault) -> float:
     from formcheck.analysis.exercises.fire_hydrant import TOP_TARGET_DEG
 
     return TOP_TARGET_DEG - fault.threshold
+
+
+def test_a_top_read_beyond_what_a_body_can_do_is_left_out_with_a_warning() -> None:
+    """A clamshell top read past ``primary_max_deg`` is the model's error (renders from a low, turned
+    phone read full 40° openings as 75-90°): the reps are counted, but their opening and hold are
+    not reported or judged, and the clip says why. Here the line is lowered under a true 40°."""
+    truth = simulate(make_spec("clamshell", "front", "left", "clean"))
+    frames = truth.to_pose_frames()
+    shipped = analyze_frames(frames, "clamshell")
+    assert len(shipped.reps) == 2 and not shipped.warnings
+    assert all(r.peak_angle_deg is not None and not r.top_misread for r in shipped.reps)
+
+    strict = replace(get_exercise("clamshell"), primary_max_deg=30.0)
+    result = analyze_frames_with(strict, frames)
+    assert result.status == "ok" and len(result.reps) == len(truth.reps) == 2
+    for rep in result.reps:
+        assert rep.top_misread
+        assert rep.peak_angle_deg is None and rep.hold_s is None
+        assert not {"small_opening", "short_hold"} & {f.code for f in rep.faults}
+    assert len(result.warnings) == 1
+    assert "over 30° on 2 reps" in result.warnings[0] and "in front of you" in result.warnings[0]
+    # A full clamshell (35-45°, docs/design.md) is never called impossible.
+    assert get_exercise("clamshell").primary_max_deg > 45.0

@@ -241,7 +241,7 @@ class Analyzer:
             primary_key=self.spec.primary.key,
             metric_units=units,
             source=self.source,
-            warnings=self._quality.warnings() + self._doubts(ok),
+            warnings=self._quality.warnings() + self._doubts(ok) + self._misread_tops(reps),
         )
 
     # ------------------------------------------------------------------------------ internals
@@ -254,6 +254,10 @@ class Analyzer:
             if judged.size and float(np.mean(judged > 0.5)) >= d.share:
                 out.append(d.message)
         return out
+
+    def _misread_tops(self, reps: list[RepResult]) -> list[str]:
+        n = sum(r.top_misread for r in reps)
+        return [self.spec.implausible_warning(n)] if n else []
 
     def _record(self, f: LoggedFrame) -> None:
         self._frames.append(f)

@@ -143,7 +143,8 @@ def analyse_rep(
     # Likewise a top the model misread as another pose (RawRep.misread_s; renders: oblique
     # bridges whose holds of 4.6 s read 0-0.6 s).
     unseen = max(_unseen_s(s, raw), raw.misread_s)
-    prim_ok = measurable(spec, spec.primary.key, view) and unseen <= MAX_UNSEEN_S
+    top_misread = spec.implausible_top(timing.peak_deg)
+    prim_ok = measurable(spec, spec.primary.key, view) and unseen <= MAX_UNSEEN_S and not top_misread
     if not prim_ok:
         drop = {f.code for f in spec.faults if f.metric == spec.primary.key}
         hits = [h for h in hits if h.code not in drop]
@@ -168,6 +169,7 @@ def analyse_rep(
         metrics=metrics,
         faults=hits,
         score=rep_score(flagged),
+        top_misread=top_misread and measurable(spec, spec.primary.key, view),
     )
 
 

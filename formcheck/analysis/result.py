@@ -90,6 +90,9 @@ class RepResult:
     metrics: dict[str, float | None]  # pelvis etc. at the top of the rep
     faults: list[FaultHit]
     score: int
+    # The top read beyond what the body can do (ExerciseSpec.primary_max_deg): the pose model
+    # misread it, so the angle and hold are None and not judged.
+    top_misread: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -174,6 +174,24 @@ class ExerciseSpec:
     top_bias_deg: Mapping[str, float] = field(default_factory=dict)
     # Signs, read from the frames, that the numbers of a clip are shaky (e.g. a camera too low).
     doubts: tuple[Doubt, ...] = ()
+    # The most the primary angle can truly reach at a rep's top. A top read beyond it is the pose
+    # model's error, not the patient's range: that rep's angle, hold and the faults judged on them
+    # are left out, and the clip is warned about (never a confident number it cannot support).
+    primary_max_deg: float | None = None
+
+    def implausible_top(self, peak_deg: float) -> bool:
+        """Whether a rep's top reading is beyond what the body can do (``primary_max_deg``)."""
+        return self.primary_max_deg is not None and peak_deg > self.primary_max_deg
+
+    def implausible_warning(self, reps: int) -> str:
+        """The clip-level warning for ``reps`` reps whose top read beyond ``primary_max_deg``."""
+        label = self.primary.label.lower()
+        advice = next((v.advice for v in self.views if v.name in self.recommended_views), "")
+        which, those = ("1 rep", "that rep") if reps == 1 else (f"{reps} reps", "those reps")
+        return (
+            f"The {label} read over {self.primary_max_deg:g}° on {which}, more than a body can do: the camera "
+            f"angle misled the pose model, so I left the {label} and hold of {those} out. {advice}"
+        ).strip()
 
     def top_bias(self, view: str | None) -> float:
         """Degrees to take off the primary angle's top read from ``view`` (top_bias_deg)."""

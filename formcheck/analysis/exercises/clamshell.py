@@ -307,4 +307,8 @@ CLAMSHELL = ExerciseSpec(
     reps_target=15,  # "15 to 20 times on each side"
     smoothing_keys=POSTURE_KEYS,
     lookalikes=STANDING,
+    # A full opening is 35-45° (docs/design.md §3): the top knee turning out is hip external
+    # rotation with the hips bent, whose normal range is ~45°. A top read past 70° (half as much
+    # again, plus the angle error) is the model's, not the patient's (docs/exercises.md).
+    primary_max_deg=70.0,
 )
