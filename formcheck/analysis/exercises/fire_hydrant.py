@@ -291,9 +291,12 @@ FAULTS: tuple[FaultSpec, ...] = (
     metric_fault(
         TRUNK_SHIFT,
         "trunk_shift",
-        # "Keep [the core] steady" (seed). 5 cm of shoulder travel away from the lifted leg is a
-        # visible weight shift (a third of a shoulder width); clean reps move < 2 cm.
-        threshold=5.0,
+        # "Keep [the core] steady" (seed). On exact landmarks clean reps move < 2 cm, but through
+        # MediaPipe clean reps read up to 6-7 cm. 8 cm (a quarter of a shoulder width) is the
+        # line the tune halves of the randomised renders give: it kept every 10 cm shift caught
+        # there (read 8.9-21.5 cm) and flagged none of the clean reps; 5 cm flagged one
+        # (docs/exercises.md, "A fourth fresh test set").
+        threshold=8.0,
         severe=15.0,
         penalty=25.0,
         cue="Keep your body still: you are leaning away from your {side} leg.",
