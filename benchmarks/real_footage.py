@@ -48,7 +48,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from formcheck.clip_analysis import analyze_clip  # noqa: E402
 from formcheck.errors import UserError  # noqa: E402
-from formcheck.pose import PoseSettings  # noqa: E402
+from formcheck.pose import DEFAULT_MODEL, PoseSettings, default_model_path  # noqa: E402
 
 MANIFEST = Path(__file__).resolve().parent / "real" / "manifest.json"
 SIDE_ABBR = {"left": "L", "right": "R", "both": "B"}
@@ -91,6 +91,9 @@ def track_for(clip_path: Path, exercise: str, cache: Path, settings: PoseSetting
     digest = hashlib.sha256(clip_path.read_bytes()).hexdigest()[:16]
     settings = settings or PoseSettings()
     tag = f".np{settings.num_poses}{'z' if settings.zoom else ''}"  # z: the small-person zoom search
+    model = Path(settings.model_path or default_model_path()).stem  # FORMCHECK_POSE_MODEL may change it
+    if model != DEFAULT_MODEL.stem:
+        tag += f".{model}"
     track_path = cache / f"{digest}{tag}.track.json"
     if not track_path.exists():
         analysis = analyze_clip(clip_path, exercise, settings=settings)
