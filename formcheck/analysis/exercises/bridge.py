@@ -55,10 +55,14 @@ HIP_VIEWS = frozenset({"side", "oblique"})
 DROP_VIEWS: frozenset[str] = frozenset()
 # Knees in: the 2D distance between the knees as a multiple of the 2D distance between the
 # hips. Both are lateral distances at about the same depth, so the ratio does not depend on the
-# camera distance and (to first order) not on the view angle. Through MediaPipe on renders
-# (benchmarks/accuracy.py) an 8 cm knees-in read 3.5-5.5 cm from the feet end and 7-11 cm from
-# the oblique view, clean or hips-low reps at most 2.5 cm. From the side the knees overlap.
-KNEE_VIEWS = frozenset({"feet", "oblique"})
+# camera distance and (to first order) not on the view angle. The geometry holds from the feet
+# end and the oblique view (exact landmarks, tests/test_analysis_exercises.py); from the side
+# the knees overlap. It is reported from no view: on the randomised renders the pose model's
+# knees wander as the hips rise, so clean reps read as much as a true knees-in, the line the
+# tune halves suggest moves from set to set, and no reading of the knees separates the fault
+# even fitted on the reps it is judged on (docs/exercises.md, "A fourth fresh test set";
+# benchmarks/fault_signals.py).
+KNEES_IN_REPORTED: frozenset[str] = frozenset()
 
 TOP_TARGET_DEG = 175.0  # docs/design.md §3: a straight line from shoulders to knees, 170-180°
 
@@ -151,7 +155,7 @@ KNEES_IN = change_metric(
     "knees_in_cm",
     "Knees in",
     "cm",
-    KNEE_VIEWS,
+    KNEES_IN_REPORTED,
     "How far each knee moved towards the midline between rest and the top (- = outwards).",
     series="knee_separation_ratio",
     scale=-HIP_WIDTH_CM / 2.0,
@@ -189,10 +193,9 @@ FAULTS: tuple[FaultSpec, ...] = (
     metric_fault(
         KNEES_IN,
         "knees_in",
-        # Knees should stay over the feet. Fitted on the tune half of the randomised renders
-        # (benchmarks/accuracy.py --population, bodies and cameras around the oblique view):
-        # clean reps read up to ~5-7 cm there (the model's knees wander as the hips rise), an
-        # 8 cm knees-in from 6.8 cm; 3 cm, fitted on the fixed-camera suite, flagged most clean reps.
+        # Knees should stay over the feet. Not reported (KNEES_IN_REPORTED); the line is kept for
+        # exact landmarks and a better pose model. Fitted on one tune half of the randomised
+        # renders, where clean reps read up to ~5-7 cm and an 8 cm knees-in from 6.8 cm.
         threshold=6.5,
         severe=10.0,
         penalty=20.0,
