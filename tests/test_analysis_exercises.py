@@ -380,20 +380,7 @@ def test_fire_hydrant_full_lift_from_the_side_is_not_called_small() -> None:
     """From the working side the abduction is read from the thigh's shortening, which reads a full
     lift low from ~2.5 m (exact landmarks: 50-52° read ~21-27°). The reps are counted, and a small
     lift is not flagged there: it is judged from behind only."""
-    spec = SynthSpec(
-        exercise="fire_hydrant",
-        view="side",
-        side="left",
-        reps=2,
-        hold_s=1.5,
-        rest_s=0.9,
-        lead_in_s=1.0,
-        seed=3,
-        width=480,
-        height=360,
-        camera_distance_m=2.5,
-        camera_height_m=0.6,
-    )
+    spec = replace(make_spec("fire_hydrant", "side", "left", "clean"), camera_distance_m=2.5, camera_height_m=0.6)
     truth = simulate(spec)
     frames = truth.to_pose_frames()
     result = analyze_frames(frames, "fire_hydrant")

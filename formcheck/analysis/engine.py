@@ -256,6 +256,7 @@ class Analyzer:
         return out
 
     def _misread_tops(self, reps: list[RepResult]) -> list[str]:
+        """One warning for the reps whose top read past what a body can do (left out of the numbers)."""
         n = sum(r.top_misread for r in reps)
         return [self.spec.implausible_warning(n)] if n else []
 
