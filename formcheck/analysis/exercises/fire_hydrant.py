@@ -292,10 +292,9 @@ FAULTS: tuple[FaultSpec, ...] = (
         TRUNK_SHIFT,
         "trunk_shift",
         # "Keep [the core] steady" (seed). On exact landmarks clean reps move < 2 cm, but through
-        # MediaPipe clean reps read up to 6-7 cm. 8 cm (a quarter of a shoulder width) is the
-        # line the tune halves of the randomised renders give: it kept every 10 cm shift caught
-        # there (read 8.9-21.5 cm) and flagged none of the clean reps; 5 cm flagged one
-        # (docs/exercises.md, "A fourth fresh test set").
+        # MediaPipe they read several cm. 8 cm (a quarter of a shoulder width) is the line the
+        # tune halves of the randomised renders give: it keeps every 10 cm shift the 5 cm line
+        # caught and drops its false flag (docs/exercises.md, "A fourth fresh test set").
         threshold=8.0,
         severe=15.0,
         penalty=25.0,
