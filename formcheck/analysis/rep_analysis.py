@@ -24,9 +24,7 @@ Series = dict[str, np.ndarray]  # per-frame series by key, plus "t"
 
 def measurable(spec: ExerciseSpec, key: str | None, view: str | None) -> bool:
     """Whether the metric ``key`` is reported from ``view`` (an unknown view or no metric: yes)."""
-    if key is None or view is None:
-        return True
-    return view in spec.metric(key).views
+    return spec.reports(key, view)
 
 
 def rep_side(spec: ExerciseSpec, side_mode: str, signs: np.ndarray) -> str:
@@ -143,8 +141,9 @@ def analyse_rep(
     # Likewise a top the model misread as another pose (RawRep.misread_s; renders: oblique
     # bridges whose holds of 4.6 s read 0-0.6 s).
     unseen = max(_unseen_s(s, raw), raw.misread_s)
-    top_misread = spec.implausible_top(timing.peak_deg)
-    prim_ok = measurable(spec, spec.primary.key, view) and unseen <= MAX_UNSEEN_S and not top_misread
+    prim_reported = measurable(spec, spec.primary.key, view)
+    top_misread = prim_reported and spec.implausible_top(timing.peak_deg)
+    prim_ok = prim_reported and unseen <= MAX_UNSEEN_S and not top_misread
     if not prim_ok:
         drop = {f.code for f in spec.faults if f.metric == spec.primary.key}
         hits = [h for h in hits if h.code not in drop]
@@ -169,7 +168,7 @@ def analyse_rep(
         metrics=metrics,
         faults=hits,
         score=rep_score(flagged),
-        top_misread=top_misread and measurable(spec, spec.primary.key, view),
+        top_misread=top_misread,
     )
 
 

@@ -236,14 +236,18 @@ class ExerciseSpec:
                     out["hold_s"] = f"Hold time cannot be measured from the {view} view. {advice}".strip()
         return out
 
+    def reports(self, key: str | None, view: str | None) -> bool:
+        """Whether the metric ``key`` is reported from ``view`` (an unknown view or no metric: yes)."""
+        if key is None or view is None:
+            return True
+        return view in self.metric(key).views
+
     def judges(self, fault: FaultSpec, view: str | None) -> bool:
         """Whether ``fault`` is judged from ``view``: its metric is reported there, and the fault
         itself allows the view (an unknown view: yes)."""
         if view is None:
             return True
-        if fault.metric is not None and view not in self.metric(fault.metric).views:
-            return False
-        return fault.views is None or view in fault.views
+        return self.reports(fault.metric, view) and (fault.views is None or view in fault.views)
 
     def metric(self, key: str) -> MetricSpec:
         for m in (self.primary, *self.metrics):
